@@ -1,0 +1,37 @@
+using Orleans.Configuration;
+using Orleans.Uploads.Grains;
+
+namespace Orleans.Uploads.Gateway.Hosting;
+
+public static class ClusterHosting
+{
+    /// <summary>
+    /// Standalone (the default): this process is also the cluster's one silo, so <c>dotnet run</c> needs nothing else.
+    /// Client: this process is a pure Orleans client of the silos the <c>Cluster</c> section names.
+    /// </summary>
+    public static WebApplicationBuilder AddUploadsCluster(this WebApplicationBuilder builder)
+    {
+        var settings = ClusterSettings.From(builder.Configuration);
+        if (settings.Mode == GatewayMode.Standalone)
+        {
+            builder.UseOrleans(silo => silo.UseUploadsSilo(builder.Configuration));
+            return builder;
+        }
+
+        builder.UseOrleansClient(client =>
+        {
+            switch (settings.Clustering)
+            {
+                case ClusteringKind.Localhost:
+                    client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+                    break;
+                default:
+                    throw new InvalidOperationException($"{ClusterSettings.SectionName}:Clustering={settings.Clustering} is not supported by this build.");
+            }
+
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
+        });
+        builder.Services.AddUploadStorage(builder.Configuration);
+        return builder;
+    }
+}

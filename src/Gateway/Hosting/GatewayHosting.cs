@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Orleans.Uploads.Gateway.Health;
+using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Uploads;
+using Orleans.Uploads.Gateway.Videos;
+
+namespace Orleans.Uploads.Gateway.Hosting;
+
+public static class GatewayHosting
+{
+    private const string CorsPolicy = "browsers";
+
+    /// <summary>The HTTP side: JSON conventions, problem details, rate limits, CORS, health checks.</summary>
+    public static WebApplicationBuilder AddUploadGateway(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection(GatewaySettings.SectionName).Get<GatewaySettings>() ?? new GatewaySettings();
+        var services = builder.Services;
+
+        // Bodies are streamed and bounded per endpoint (a chunk by its layout, a form post by MaxFileSize).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Framework-made problems (unknown route, wrong method) get a stable code too.
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", JsonNamingPolicy.SnakeCaseLower.ConvertName(
+                Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).Replace(" ", "", StringComparison.Ordinal)));
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddSingleton<UploadLayoutCache>();
+        services.AddUploadHealthChecks();
+        services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(settings.AllowedOrigins)
+            .AllowAnyMethod()
+            .AllowAnyHeader()
+            .WithExposedHeaders("Location")));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.OnRejected = async (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await Problem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "too many new uploads from this address; retry later")
+                    .ExecuteAsync(context.HttpContext);
+            };
+            limiter.AddPolicy(UploadEndpoints.InitiateRateLimit, http => settings.InitiatePermitsPerMinute <= 0
+                ? RateLimitPartition.GetNoLimiter("unlimited")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.InitiatePermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return builder;
+    }
+
+    public static WebApplication MapUploadGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors(CorsPolicy);
+        app.UseRateLimiter();
+        app.MapUploadEndpoints();
+        app.MapVideoEndpoints();
+        app.MapUploadHealth();
+        return app;
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Net.Http.Headers;
+using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Uploads;
+using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Videos;
+
+namespace Orleans.Uploads.Gateway.Videos;
+
+/// <summary>Finished videos: the legacy upload endpoint, records, project listings and content with HTTP Range.</summary>
+public static class VideoEndpoints
+{
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var videos = routes.MapGroup("/api/videos");
+        videos.MapPost("/", LegacyVideoUpload.HandleAsync).RequireRateLimiting(UploadEndpoints.InitiateRateLimit);
+        videos.MapGet("/", ListAsync);
+        videos.MapGet("/{videoId}", GetAsync);
+        videos.MapGet("/{videoId}/content", GetContentAsync);
+        return routes;
+    }
+
+    public static string ContentTypeOf(string filename) =>
+        ContentTypes.TryGetContentType(filename, out var type) ? type : "application/octet-stream";
+
+    /// <summary>Streams a stored video (HTTP Range supported), or answers why it cannot.</summary>
+    public static async Task<IResult> StreamAsync(Guid videoId, IGrainFactory grains, IChunkStore store)
+    {
+        if (await grains.GetGrain<IVideoGrain>(videoId).GetAsync() is not { } video)
+        {
+            return VideoNotFound();
+        }
+
+        if (store.OpenVideoRead(video.Filename) is not { } content)
+        {
+            return Problem.Create(StatusCodes.Status410Gone, "video_content_missing", "the video's record exists but its file is gone from storage");
+        }
+
+        var entityTag = video.FileHash is { } hash ? new EntityTagHeaderValue($"\"{hash}\"") : null;
+        return TypedResults.Stream(content, ContentTypeOf(video.Filename), video.OriginalName, video.CreatedAt, entityTag, enableRangeProcessing: true);
+    }
+
+    private static async Task<IResult> GetAsync(string videoId, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(videoId, out var id) || await grains.GetGrain<IVideoGrain>(id).GetAsync() is not { } video)
+        {
+            return VideoNotFound();
+        }
+
+        return TypedResults.Ok(VideoResponse.From(video));
+    }
+
+    private static async Task<IResult> ListAsync(string? projectId, IGrainFactory grains)
+    {
+        if (string.IsNullOrEmpty(projectId))
+        {
+            return Problem.BadRequest("project_id_required", "list videos per project: GET /api/videos?projectId=...");
+        }
+
+        if (!RequestRules.IsValidProjectId(projectId))
+        {
+            return Problem.BadRequest("invalid_project_id", $"projectId must be 1-{RequestRules.MaxProjectIdLength} letters, digits, '-', '_' or '.'");
+        }
+
+        var videos = await grains.GetGrain<IProjectVideosGrain>(projectId).ListAsync();
+        return TypedResults.Ok(videos.Select(VideoResponse.From).ToArray());
+    }
+
+    private static Task<IResult> GetContentAsync(string videoId, IGrainFactory grains, IChunkStore store) =>
+        Guid.TryParse(videoId, out var id) ? StreamAsync(id, grains, store) : Task.FromResult(VideoNotFound());
+
+    private static IResult VideoNotFound() => Problem.NotFound("video_not_found", "no video has this id");
+}

@@ -1,0 +1,44 @@
+namespace Orleans.Uploads.Grains.Configuration;
+
+/// <summary>The <c>Uploads</c> configuration section: the seed's upload settings.</summary>
+public sealed class UploadOptions
+{
+    public const string SectionName = "Uploads";
+
+    /// <summary>Smallest chunk a client may ask for: smaller chunks only multiply per-chunk overhead.</summary>
+    public const int MinChunkSize = 64 * 1024;
+
+    /// <summary>Largest chunk: a chunk travels in one grain call, and Orleans drops messages over 100 MiB.</summary>
+    public const int MaxChunkSizeLimit = 32 * 1024 * 1024;
+
+    public static readonly string[] DefaultAllowedExtensions = [".mp4", ".avi", ".mov", ".mkv", ".webm"];
+
+    public long MaxFileSize { get; set; } = 500L * 1024 * 1024;
+
+    public int ChunkSize { get; set; } = 5 * 1024 * 1024;
+
+    public int MaxConcurrentChunks { get; set; } = 3;
+
+    public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    public bool EnableIntegrityCheck { get; set; } = true;
+
+    public string TempDirectory { get; set; } = "temp_uploads";
+
+    public string FinalDirectory { get; set; } = "uploads";
+
+    /// <summary>Where the standalone server keeps grain state on local disk.</summary>
+    public string StateDirectory { get; set; } = "upload_state";
+
+    /// <summary>Empty means <see cref="DefaultAllowedExtensions"/>; binding appends to arrays, so the default is applied after binding.</summary>
+    public string[] AllowedExtensions { get; set; } = [];
+
+    /// <summary>fsync every chunk before acknowledging it, so an acknowledged chunk survives a power cut.</summary>
+    public bool FlushToDisk { get; set; } = true;
+
+    public IReadOnlyCollection<string> EffectiveExtensions =>
+        AllowedExtensions.Length == 0 ? DefaultAllowedExtensions : AllowedExtensions;
+
+    public bool IsAllowedExtension(string extension) =>
+        EffectiveExtensions.Any(allowed => string.Equals(allowed, extension, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Orleans.Uploads.Grains;
+
+/// <summary>The <c>Cluster</c> configuration section: how a process joins (or is) the Orleans cluster.</summary>
+public sealed class ClusterSettings
+{
+    public const string SectionName = "Cluster";
+
+    /// <summary>Gateway only: <see cref="GatewayMode.Standalone"/> co-hosts a silo; <see cref="GatewayMode.Client"/> connects to silos.</summary>
+    public GatewayMode Mode { get; set; } = GatewayMode.Standalone;
+
+    public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
+
+    /// <summary>PostgreSQL connection string, for <see cref="ClusteringKind.Postgres"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    public string ClusterId { get; set; } = "orleans-uploads";
+
+    public string ServiceId { get; set; } = "orleans-uploads";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients use to reach this silo; defaults to loopback for localhost clustering.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>How long a grain call may take; completing a large upload re-reads and hashes the whole file.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    public static ClusterSettings From(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+}
+
+public enum GatewayMode
+{
+    Standalone,
+    Client,
+}
+
+public enum ClusteringKind
+{
+    /// <summary>One machine: silos on loopback, grain state in local files, reminders in memory.</summary>
+    Localhost,
+
+    /// <summary>Production: membership, grain state and reminders in PostgreSQL.</summary>
+    Postgres,
+}

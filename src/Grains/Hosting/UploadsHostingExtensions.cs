@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Configuration;
+using Orleans.Uploads.Grains.GrainStorage;
+
+namespace Orleans.Uploads.Grains;
+
+public static class UploadsHostingExtensions
+{
+    /// <summary>Upload options (validated at start-up) and the chunk store: what silos and gateways both need.</summary>
+    public static IServiceCollection AddUploadStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
+        services.TryAddSingleton<IChunkStore, FileSystemChunkStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>Everything a silo needs to host upload grains, except where grain state is stored.</summary>
+    public static ISiloBuilder AddUploadGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddUploadStorage(configuration);
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        return silo;
+    }
+
+    /// <summary>Grain state on local disk under <see cref="UploadOptions.StateDirectory"/>: the standalone server's storage.</summary>
+    public static ISiloBuilder AddLocalFileGrainStorage(this ISiloBuilder silo, string name = GrainStorageNames.Uploads)
+    {
+        silo.Services.AddGrainStorage(name, static (services, _) => new LocalFileGrainStorage(
+            Path.GetFullPath(services.GetRequiredService<IOptions<UploadOptions>>().Value.StateDirectory),
+            services.GetRequiredService<IGrainStorageSerializer>()));
+        return silo;
+    }
+}

@@ -1,0 +1,797 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Configuration;
+using Orleans.Uploads.Grains.Statistics;
+using Orleans.Uploads.Grains.Videos;
+
+namespace Orleans.Uploads.Grains.Sessions;
+
+/// <summary>
+/// Owns one upload. Reentrant so that up to <see cref="UploadOptions.MaxConcurrentChunks"/> chunk writes overlap
+/// instead of queueing behind each other; every state change still happens between awaits on the activation's
+/// single thread, and every acknowledgement waits for a durable state write that includes it.
+/// </summary>
+[GrainType("upload-session")]
+[Reentrant]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never used holds nothing to dispose.")]
+public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
+{
+    private readonly IPersistentState<UploadSessionState> _stored;
+    private readonly IChunkStore _chunks;
+    private readonly UploadOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<UploadSessionGrain> _logger;
+    private readonly StateWriteCoalescer _writer;
+    private readonly Dictionary<int, Task> _chunksInFlight = [];
+    private readonly SemaphoreSlim _appendGate = new(1, 1);
+    private UploadSessionState _state = new();
+    private Task<UploadResult<VideoRecord>>? _completion;
+
+    public UploadSessionGrain(
+        [PersistentState("session", GrainStorageNames.Uploads)] IPersistentState<UploadSessionState> stored,
+        IChunkStore chunks,
+        IOptions<UploadOptions> options,
+        TimeProvider clock,
+        ILogger<UploadSessionGrain> logger)
+    {
+        _stored = stored;
+        _chunks = chunks;
+        _options = options.Value;
+        _clock = clock;
+        _logger = logger;
+        _writer = new StateWriteCoalescer(SaveAsync);
+    }
+
+    private Guid UploadId => this.GetPrimaryKey();
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _state = _stored.State;
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> InitiateAsync(InitiateUpload request)
+    {
+        if (_state.Status != UploadStatus.None)
+        {
+            return Invalid("this upload id is already in use");
+        }
+
+        if (ValidateInitiate(request) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var filename = FileNamePolicy.Sanitize(request.Filename)!;
+        try
+        {
+            await _chunks.CreateAsync(UploadId, request.FileSize);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            LogStorageFailure(ex, UploadId);
+            return StorageUnavailable();
+        }
+
+        var now = Now;
+        var chunkSize = request.ChunkSize ?? _options.ChunkSize;
+        var chunkCount = request.FileSize is { } size ? new UploadLayout(size, chunkSize).TotalChunks : 0;
+        _state.Status = UploadStatus.Initiated;
+        _state.Mode = request.Mode;
+        _state.Filename = filename;
+        _state.Extension = FileNamePolicy.ExtensionOf(filename);
+        _state.ProjectId = request.ProjectId;
+        _state.TotalSize = request.FileSize;
+        _state.ChunkSize = chunkSize;
+        _state.StoredChunks = request.Mode == UploadMode.Chunks ? ChunkBitmap.Create(chunkCount) : [];
+        _state.ChunkHashes = request.Mode == UploadMode.Chunks ? new byte[chunkCount * UploadSessionState.HashLength] : [];
+        _state.ExpectedFileHash = request.FileHash?.ToLowerInvariant();
+        _state.MetadataJson = request.MetadataJson;
+        _state.CreatedAt = now;
+        _state.LastActivityAt = now;
+        await _writer.FlushAsync();
+        Report(UploadEvent.Transition(UploadStatus.None, UploadStatus.Initiated));
+        LogInitiated(UploadId, filename, (request.FileSize ?? 0) / 1024.0 / 1024.0);
+
+        if (_state.AllBytesStored)
+        {
+            await EnsureCompletionAsync();
+        }
+
+        return UploadResult.Ok(Snapshot());
+    }
+
+    public Task<UploadLayout?> GetLayoutAsync() =>
+        Task.FromResult(_state.Status != UploadStatus.None && _state.Mode == UploadMode.Chunks ? _state.Layout : null);
+
+    public async Task<UploadResult<ChunkReceipt>> PutChunkAsync(int chunkNumber, ChunkPayload payload, string? sha256Hex)
+    {
+        await ExpireIfIdleAsync();
+        byte[]? expectedHash = null;
+        if (sha256Hex is not null && !TryParseSha256(sha256Hex, out expectedHash))
+        {
+            return new UploadError(UploadErrorCode.InvalidChunkHash, "X-Chunk-Hash must be a sha256 digest: 64 hexadecimal digits");
+        }
+
+        UploadLayout layout;
+        while (true)
+        {
+            if (RefuseBytes() is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (_state.Mode != UploadMode.Chunks || _state.Layout is not { } known)
+            {
+                return new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes appends at an offset, not numbered chunks");
+            }
+
+            layout = known;
+            if (!layout.Contains(chunkNumber))
+            {
+                return new UploadError(UploadErrorCode.ChunkOutOfRange, $"chunk {chunkNumber} is outside 0..{layout.TotalChunks - 1}");
+            }
+
+            if (payload.Data.Length != layout.LengthOf(chunkNumber))
+            {
+                return new UploadError(UploadErrorCode.ChunkSizeMismatch, $"chunk {chunkNumber} must be {layout.LengthOf(chunkNumber)} bytes, got {payload.Data.Length}");
+            }
+
+            // The same chunk twice at once: judge the second against whatever the first one left.
+            if (!_chunksInFlight.TryGetValue(chunkNumber, out var earlier))
+            {
+                break;
+            }
+
+            await earlier;
+        }
+
+        if (ChunkBitmap.IsSet(_state.StoredChunks, chunkNumber))
+        {
+            return await JudgeResendAsync(chunkNumber, payload, expectedHash);
+        }
+
+        if (_chunksInFlight.Count >= _options.MaxConcurrentChunks)
+        {
+            return new UploadError(UploadErrorCode.TooManyConcurrentChunks, $"at most {_options.MaxConcurrentChunks} chunks of one upload may be in flight");
+        }
+
+        var done = new TaskCompletionSource();
+        _chunksInFlight[chunkNumber] = done.Task;
+        try
+        {
+            return await StoreChunkAsync(chunkNumber, layout, payload, expectedHash);
+        }
+        finally
+        {
+            _chunksInFlight.Remove(chunkNumber);
+            done.SetResult();
+        }
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> AppendAsync(long offset, ChunkPayload payload)
+    {
+        await ExpireIfIdleAsync();
+        await _appendGate.WaitAsync();
+        try
+        {
+            if (RefuseAppend() is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (offset != _state.Offset)
+            {
+                return new UploadError(UploadErrorCode.OffsetMismatch, $"offset {offset} does not match the stored length {_state.Offset}", CurrentOffset: _state.Offset);
+            }
+
+            var end = offset + payload.Data.Length;
+            if (_state.TotalSize is { } total && end > total)
+            {
+                return new UploadError(UploadErrorCode.LengthMismatch, $"{end} bytes would exceed the declared length {total}", CurrentOffset: _state.Offset);
+            }
+
+            if (end > _options.MaxFileSize)
+            {
+                return FileTooLarge(end);
+            }
+
+            if (payload.Data.IsEmpty)
+            {
+                return UploadResult.Ok(Snapshot());
+            }
+
+            try
+            {
+                await _chunks.WriteAsync(UploadId, offset, payload.Data);
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                LogStorageFailure(ex, UploadId);
+                return StorageUnavailable();
+            }
+
+            if (RefuseBytes() is { } lateRefusal)
+            {
+                return lateRefusal;
+            }
+
+            _state.Offset = end;
+            Touch();
+            await _writer.FlushAsync();
+            Report(new UploadEvent { BytesReceived = payload.Data.Length, ChunksReceived = 1 });
+            if (_state.AllBytesStored)
+            {
+                await EnsureCompletionAsync();
+            }
+
+            return UploadResult.Ok(Snapshot());
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> DeclareLengthAsync(long totalSize)
+    {
+        await ExpireIfIdleAsync();
+        await _appendGate.WaitAsync();
+        try
+        {
+            if (RefuseAppend() is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (_state.TotalSize is { } declared)
+            {
+                return declared == totalSize
+                    ? UploadResult.Ok(Snapshot())
+                    : new UploadError(UploadErrorCode.LengthMismatch, $"the length is already declared as {declared}");
+            }
+
+            if (totalSize < _state.Offset)
+            {
+                return new UploadError(UploadErrorCode.LengthMismatch, $"{_state.Offset} bytes are already stored, more than {totalSize}", CurrentOffset: _state.Offset);
+            }
+
+            if (totalSize > _options.MaxFileSize)
+            {
+                return FileTooLarge(totalSize);
+            }
+
+            _state.TotalSize = totalSize;
+            await _writer.FlushAsync();
+            if (_state.AllBytesStored)
+            {
+                await EnsureCompletionAsync();
+            }
+
+            return UploadResult.Ok(Snapshot());
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> AssignProjectAsync(string projectId)
+    {
+        if (RefuseBytes() is { } refusal)
+        {
+            return refusal;
+        }
+
+        _state.ProjectId = projectId;
+        await _writer.FlushAsync();
+        return UploadResult.Ok(Snapshot());
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> GetAsync()
+    {
+        await ExpireIfIdleAsync();
+        return _state.Status == UploadStatus.None ? NotFound() : UploadResult.Ok(Snapshot());
+    }
+
+    public async Task<UploadResult<VideoRecord>> CompleteAsync()
+    {
+        await ExpireIfIdleAsync();
+        switch (_state.Status)
+        {
+            case UploadStatus.Completed:
+                return UploadResult.Ok((await GrainFactory.GetGrain<IVideoGrain>(UploadId).GetAsync())!);
+            case UploadStatus.Failed when _state.FailureCode == UploadErrorCode.FileHashMismatch:
+                return new UploadError(UploadErrorCode.FileHashMismatch, _state.FailureReason ?? "the file's sha256 does not match fileHash");
+        }
+
+        if (RefuseBytes() is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!_state.AllBytesStored)
+        {
+            var missing = MissingChunks();
+            return new UploadError(UploadErrorCode.MissingChunks, $"{missing.Length} chunk(s) are not stored yet", missing, _state.Offset);
+        }
+
+        return await EnsureCompletionAsync();
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> CancelAsync()
+    {
+        switch (_state.Status)
+        {
+            case UploadStatus.None:
+                return NotFound();
+            case UploadStatus.Cancelled or UploadStatus.Expired or UploadStatus.Failed:
+                return UploadResult.Ok(Snapshot());
+        }
+
+        if (_completion is { } running)
+        {
+            await running;
+        }
+
+        if (_state.Status == UploadStatus.Completed)
+        {
+            return new UploadError(UploadErrorCode.UploadCompleted, "the upload is complete; it is a video now and cannot be cancelled");
+        }
+
+        var from = _state.Status;
+        _state.Status = UploadStatus.Cancelled;
+        _state.LastActivityAt = Now;
+
+        // Let writes already under way land before their file is removed.
+        await Task.WhenAll(_chunksInFlight.Values);
+        await _appendGate.WaitAsync();
+        _appendGate.Release();
+        await DeleteTempDataAsync();
+        await _writer.FlushAsync();
+        Report(UploadEvent.Transition(from, UploadStatus.Cancelled));
+        LogCancelled(UploadId);
+        return UploadResult.Ok(Snapshot());
+    }
+
+    public async Task<UploadStatus> ExpireIfIdleAsync()
+    {
+        var idle = Now - _state.LastActivityAt;
+        var busy = _chunksInFlight.Count > 0 || _completion is not null || _appendGate.CurrentCount == 0;
+        if (!_state.Status.AcceptsBytes() || busy || idle <= _options.UploadTimeout)
+        {
+            return _state.Status;
+        }
+
+        var from = _state.Status;
+        _state.Status = UploadStatus.Expired;
+        _state.FailureReason = $"idle for {idle:g}, longer than the upload timeout {_options.UploadTimeout:g}";
+        await DeleteTempDataAsync();
+        await _writer.FlushAsync();
+        Report(UploadEvent.Transition(from, UploadStatus.Expired));
+        LogExpired(UploadId, idle);
+        return _state.Status;
+    }
+
+    private async Task<UploadResult<ChunkReceipt>> StoreChunkAsync(int chunkNumber, UploadLayout layout, ChunkPayload payload, byte[]? expectedHash)
+    {
+        var hash = await HashAsync(payload);
+        if (expectedHash is not null && !hash.AsSpan().SequenceEqual(expectedHash))
+        {
+            return await RejectCorruptChunkAsync(chunkNumber, hash);
+        }
+
+        try
+        {
+            await _chunks.WriteAsync(UploadId, layout.OffsetOf(chunkNumber), payload.Data);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            _state.CountRetry(chunkNumber);
+            Report(new UploadEvent { ChunksRejected = 1 });
+            LogStorageFailure(ex, UploadId);
+            return StorageUnavailable();
+        }
+
+        // Cancelled or expired while the bytes were being written: they are not part of any upload now.
+        if (RefuseBytes() is { } refusal)
+        {
+            return refusal;
+        }
+
+        ChunkBitmap.Set(_state.StoredChunks, chunkNumber);
+        hash.CopyTo(_state.ChunkHashes.AsSpan(chunkNumber * UploadSessionState.HashLength));
+        Touch();
+        await _writer.FlushAsync();
+        Report(new UploadEvent { BytesReceived = payload.Data.Length, ChunksReceived = 1 });
+        LogChunkStored(UploadId, chunkNumber);
+        if (_state.AllBytesStored)
+        {
+            await EnsureCompletionAsync();
+        }
+
+        return UploadResult.Ok(Receipt(chunkNumber, alreadyStored: false));
+    }
+
+    private async Task<UploadResult<ChunkReceipt>> JudgeResendAsync(int chunkNumber, ChunkPayload payload, byte[]? expectedHash)
+    {
+        var hash = await HashAsync(payload);
+        if (expectedHash is not null && !hash.AsSpan().SequenceEqual(expectedHash))
+        {
+            return await RejectCorruptChunkAsync(chunkNumber, hash);
+        }
+
+        return hash.AsSpan().SequenceEqual(_state.HashOf(chunkNumber))
+            ? UploadResult.Ok(Receipt(chunkNumber, alreadyStored: true))
+            : new UploadError(UploadErrorCode.ChunkConflict, $"chunk {chunkNumber} is already stored with different content");
+    }
+
+    private async Task<UploadError> RejectCorruptChunkAsync(int chunkNumber, byte[] actualHash)
+    {
+        _state.CountRetry(chunkNumber);
+        await _writer.FlushAsync();
+        Report(new UploadEvent { ChunksRejected = 1 });
+        LogChunkRejected(UploadId, chunkNumber);
+        return new UploadError(
+            UploadErrorCode.ChunkHashMismatch,
+            $"chunk {chunkNumber} arrived with sha256 {Convert.ToHexStringLower(actualHash)}, which is not its X-Chunk-Hash; send it again");
+    }
+
+    private Task<UploadResult<VideoRecord>> EnsureCompletionAsync() => _completion ??= CompleteOnceAsync();
+
+    private async Task<UploadResult<VideoRecord>> CompleteOnceAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            return await RunCompletionAsync();
+        }
+        finally
+        {
+            // A completed upload keeps its finished task; anything else may be tried again.
+            if (_state.Status != UploadStatus.Completed)
+            {
+                _completion = null;
+            }
+        }
+    }
+
+    private async Task<UploadResult<VideoRecord>> RunCompletionAsync()
+    {
+        var layout = _state.Layout!.Value;
+        string? fileHash = null;
+        if (_options.EnableIntegrityCheck || _state.ExpectedFileHash is not null)
+        {
+            UploadDigest digest;
+            try
+            {
+                digest = await ReadBackAsync(layout);
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                LogStorageFailure(ex, UploadId);
+                return StorageUnavailable();
+            }
+
+            if (_state.Mode == UploadMode.Chunks && await ForgetCorruptChunksAsync(layout, digest) is { } corrupt)
+            {
+                return corrupt;
+            }
+
+            fileHash = Convert.ToHexStringLower(digest.FileHash);
+            if (_state.ExpectedFileHash is { } expected && expected != fileHash)
+            {
+                return await FailAsync(UploadErrorCode.FileHashMismatch, $"the file's sha256 is {fileHash}, not the fileHash {expected} given at initiation");
+            }
+        }
+
+        string storageKey;
+        try
+        {
+            storageKey = await _chunks.PromoteAsync(UploadId, _state.Extension);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            LogStorageFailure(ex, UploadId);
+            return StorageUnavailable();
+        }
+
+        var video = await GrainFactory.GetGrain<IVideoGrain>(UploadId).RegisterAsync(new VideoRecord
+        {
+            Id = UploadId,
+            UploadId = UploadId,
+            ProjectId = _state.ProjectId,
+            Filename = storageKey,
+            OriginalName = _state.Filename,
+            Size = layout.TotalSize,
+            CreatedAt = Now,
+            FileHash = fileHash,
+            MetadataJson = _state.MetadataJson,
+        });
+        if (_state.ProjectId is { } projectId)
+        {
+            await GrainFactory.GetGrain<IProjectVideosGrain>(projectId).AddAsync(video);
+        }
+
+        var from = _state.Status;
+        _state.Status = UploadStatus.Completed;
+        _state.CompletedAt = video.CreatedAt;
+        _state.FileHash = fileHash;
+        Touch();
+        await _writer.FlushAsync();
+        var activeSeconds = (video.CreatedAt - (_state.FirstByteAt ?? _state.CreatedAt)).TotalSeconds;
+        Report(new UploadEvent { From = from, To = UploadStatus.Completed, CompletedBytes = layout.TotalSize, CompletedSeconds = activeSeconds });
+        LogCompleted(UploadId, storageKey, layout.TotalSize);
+        return UploadResult.Ok(video);
+    }
+
+    private Task<UploadDigest> ReadBackAsync(UploadLayout layout)
+    {
+        var withChunkHashes = _state.Mode == UploadMode.Chunks;
+        var uploadId = UploadId;
+        var extension = _state.Extension;
+
+        // Hashing a large file is long CPU and I/O work: run it off the grain's scheduler.
+        return Task.Run(async () =>
+        {
+            await using var content = _chunks.OpenUploadRead(uploadId, extension);
+            return await UploadDigest.ComputeAsync(content, layout.ChunkSize, withChunkHashes, CancellationToken.None);
+        });
+    }
+
+    /// <summary>Chunks whose bytes read back differently than they were written are forgotten, so the client re-sends them.</summary>
+    private async Task<UploadError?> ForgetCorruptChunksAsync(UploadLayout layout, UploadDigest digest)
+    {
+        var corrupt = Enumerable.Range(0, layout.TotalChunks)
+            .Where(chunk => !digest.ChunkHashes.AsSpan(chunk * UploadSessionState.HashLength, UploadSessionState.HashLength).SequenceEqual(_state.HashOf(chunk)))
+            .ToArray();
+        if (corrupt.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var chunk in corrupt)
+        {
+            ChunkBitmap.Clear(_state.StoredChunks, chunk);
+            _state.CountRetry(chunk);
+        }
+
+        await _writer.FlushAsync();
+        Report(new UploadEvent { ChunksRejected = corrupt.Length });
+        LogCorruptOnDisk(UploadId, corrupt.Length);
+        return new UploadError(UploadErrorCode.MissingChunks, $"{corrupt.Length} chunk(s) read back differently than written; send them again", corrupt);
+    }
+
+    private async Task<UploadError> FailAsync(UploadErrorCode code, string reason)
+    {
+        var from = _state.Status;
+        _state.Status = UploadStatus.Failed;
+        _state.FailureCode = code;
+        _state.FailureReason = reason;
+        await DeleteTempDataAsync();
+        await _writer.FlushAsync();
+        Report(UploadEvent.Transition(from, UploadStatus.Failed));
+        LogFailed(UploadId, reason);
+        return new UploadError(code, reason);
+    }
+
+    private async Task DeleteTempDataAsync()
+    {
+        try
+        {
+            await _chunks.DeleteUploadAsync(UploadId);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            // Left for the cleanup grain's orphan sweep; the session's status is what matters to clients.
+            LogStorageFailure(ex, UploadId);
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        _stored.State = _state.Clone();
+        try
+        {
+            await _stored.WriteStateAsync();
+        }
+        catch
+        {
+            // Which changes reached storage is unknown now: reload the stored truth on the next call.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private void Touch()
+    {
+        var now = Now;
+        _state.LastActivityAt = now;
+        _state.FirstByteAt ??= now;
+        if (_state.Status == UploadStatus.Initiated)
+        {
+            _state.Status = UploadStatus.Uploading;
+            Report(UploadEvent.Transition(UploadStatus.Initiated, UploadStatus.Uploading));
+        }
+    }
+
+    private void Report(UploadEvent change) =>
+        GrainFactory.GetGrain<IUploadStatisticsGrain>(IUploadStatisticsGrain.Key).RecordAsync(change).Ignore();
+
+    private UploadError? ValidateInitiate(InitiateUpload request)
+    {
+        if (FileNamePolicy.Sanitize(request.Filename) is not { } filename)
+        {
+            return new UploadError(UploadErrorCode.InvalidFilename, "filename must name a file");
+        }
+
+        var extension = FileNamePolicy.ExtensionOf(filename);
+        if (!_options.IsAllowedExtension(extension))
+        {
+            return new UploadError(
+                UploadErrorCode.UnsupportedFileType,
+                $"'{extension}' files are not accepted; allowed: {string.Join(", ", _options.EffectiveExtensions)}");
+        }
+
+        switch (request.FileSize)
+        {
+            case null when request.Mode == UploadMode.Chunks:
+                return new UploadError(UploadErrorCode.InvalidFileSize, "fileSize is required");
+            case < 0:
+                return new UploadError(UploadErrorCode.InvalidFileSize, "fileSize cannot be negative");
+            case 0 when request.Mode == UploadMode.Chunks:
+                return new UploadError(UploadErrorCode.InvalidFileSize, "fileSize must be at least 1 byte");
+            case { } size when size > _options.MaxFileSize:
+                return FileTooLarge(size);
+        }
+
+        if (request.ChunkSize is < UploadOptions.MinChunkSize or > UploadOptions.MaxChunkSizeLimit)
+        {
+            return new UploadError(
+                UploadErrorCode.InvalidChunkSize,
+                $"chunkSize must be between {UploadOptions.MinChunkSize} and {UploadOptions.MaxChunkSizeLimit} bytes");
+        }
+
+        if (request.FileHash is { } fileHash && !TryParseSha256(fileHash, out _))
+        {
+            return new UploadError(UploadErrorCode.InvalidFileHash, "fileHash must be a sha256 digest: 64 hexadecimal digits");
+        }
+
+        return null;
+    }
+
+    private UploadError? RefuseBytes() => _state.Status switch
+    {
+        UploadStatus.None => NotFound(),
+        UploadStatus.Completed => new UploadError(UploadErrorCode.UploadCompleted, "the upload is already complete"),
+        UploadStatus.Cancelled => new UploadError(UploadErrorCode.UploadCancelled, "the upload was cancelled"),
+        UploadStatus.Expired => new UploadError(UploadErrorCode.UploadExpired, "the upload expired: " + _state.FailureReason),
+        UploadStatus.Failed => new UploadError(UploadErrorCode.UploadFailed, "the upload failed: " + _state.FailureReason),
+        _ => null,
+    };
+
+    private UploadError? RefuseAppend() =>
+        RefuseBytes() ?? (_state.Mode == UploadMode.Append
+            ? null
+            : new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes numbered chunks, not appends"));
+
+    private int[] MissingChunks() => _state.Layout is not { } layout
+        ? []
+        : _state.Mode == UploadMode.Chunks
+            ? ChunkBitmap.Missing(_state.StoredChunks, layout.TotalChunks)
+            : [.. Enumerable.Range(layout.ChunksBelow(_state.Offset), layout.TotalChunks - layout.ChunksBelow(_state.Offset))];
+
+    private UploadSnapshot Snapshot()
+    {
+        var uploaded = _state.UploadedBytes;
+        var speed = UploadSpeed(uploaded);
+        var layout = _state.Layout;
+        double? remaining = _state.Status switch
+        {
+            UploadStatus.Completed => 0,
+            _ when _state.Status.AcceptsBytes() && speed > 0 && layout is { } known => (known.TotalSize - uploaded) / speed,
+            _ => null,
+        };
+        return new UploadSnapshot
+        {
+            UploadId = UploadId,
+            Filename = _state.Filename,
+            ProjectId = _state.ProjectId,
+            TotalSize = _state.TotalSize,
+            ChunkSize = _state.ChunkSize,
+            TotalChunks = layout?.TotalChunks ?? 0,
+            CompletedChunks = _state.CompletedChunks,
+            UploadedBytes = uploaded,
+            Status = _state.Status,
+            MissingChunks = _state.Status.AcceptsBytes() ? MissingChunks() : [],
+            FailedChunks = [.. _state.ChunkRetries.Keys.Where(IsMissing).Order()],
+            UploadSpeed = Math.Round(speed, 1),
+            EstimatedTimeRemaining = remaining is { } seconds ? Math.Round(seconds, 1) : null,
+            CreatedAt = _state.CreatedAt,
+            LastActivityAt = _state.LastActivityAt,
+            ExpiresAt = _state.LastActivityAt + _options.UploadTimeout,
+            CompletedAt = _state.CompletedAt,
+            FileHash = _state.FileHash,
+            MetadataJson = _state.MetadataJson,
+            Mode = _state.Mode,
+            FailureReason = _state.FailureReason,
+            ChunkRetries = _state.TotalRetries,
+        };
+    }
+
+    private bool IsMissing(int chunk) =>
+        _state.Mode != UploadMode.Chunks || chunk >= _state.StoredChunks.Length * 8 || !ChunkBitmap.IsSet(_state.StoredChunks, chunk);
+
+    /// <summary>Bytes per second from the first stored byte to the last activity (or now, while the upload is open).</summary>
+    private double UploadSpeed(long uploaded)
+    {
+        if (_state.FirstByteAt is not { } first || uploaded == 0)
+        {
+            return 0;
+        }
+
+        var end = _state.Status.AcceptsBytes() ? Now : _state.LastActivityAt;
+        return uploaded / Math.Max((end - first).TotalSeconds, 0.001);
+    }
+
+    private ChunkReceipt Receipt(int chunkNumber, bool alreadyStored) => new(
+        UploadId, chunkNumber, _state.CompletedChunks, _state.Layout?.TotalChunks ?? 0, _state.UploadedBytes, _state.TotalSize ?? 0, _state.Status, alreadyStored);
+
+    private static Task<byte[]> HashAsync(ChunkPayload payload) =>
+        Task.Run(() => SHA256.HashData(payload.Data.Span));
+
+    private static bool TryParseSha256(string hex, out byte[] hash)
+    {
+        hash = [];
+        if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit))
+        {
+            return false;
+        }
+
+        hash = Convert.FromHexString(hex);
+        return true;
+    }
+
+    private static bool IsStorageFailure(Exception ex) => ex is IOException or UnauthorizedAccessException;
+
+    private static UploadError Invalid(string detail) => new(UploadErrorCode.InvalidRequest, detail);
+
+    private static UploadError NotFound() => new(UploadErrorCode.UploadNotFound, "no upload has this id");
+
+    private static UploadError StorageUnavailable() => new(UploadErrorCode.StorageUnavailable, "the chunk store could not be written; try again");
+
+    private UploadError FileTooLarge(long size) =>
+        new(UploadErrorCode.FileTooLarge, $"{size} bytes is more than the {_options.MaxFileSize}-byte limit");
+
+    [LoggerMessage(LogLevel.Information, "Upload session {UploadId} initiated: {Filename} ({SizeMb:F1}MB)")]
+    private partial void LogInitiated(Guid uploadId, string filename, double sizeMb);
+
+    [LoggerMessage(LogLevel.Debug, "Chunk {ChunkNumber} uploaded for session {UploadId}")]
+    private partial void LogChunkStored(Guid uploadId, int chunkNumber);
+
+    [LoggerMessage(LogLevel.Warning, "Chunk {ChunkNumber} of session {UploadId} rejected: sha256 mismatch")]
+    private partial void LogChunkRejected(Guid uploadId, int chunkNumber);
+
+    [LoggerMessage(LogLevel.Warning, "Upload session {UploadId}: {Count} chunk(s) read back corrupt and must be re-sent")]
+    private partial void LogCorruptOnDisk(Guid uploadId, int count);
+
+    [LoggerMessage(LogLevel.Information, "Upload session {UploadId} completed as {StorageKey} ({Size} bytes)")]
+    private partial void LogCompleted(Guid uploadId, string storageKey, long size);
+
+    [LoggerMessage(LogLevel.Error, "Upload session {UploadId} failed: {Reason}")]
+    private partial void LogFailed(Guid uploadId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Upload session {UploadId} cancelled")]
+    private partial void LogCancelled(Guid uploadId);
+
+    [LoggerMessage(LogLevel.Information, "Upload session {UploadId} expired after {Idle} idle")]
+    private partial void LogExpired(Guid uploadId, TimeSpan idle);
+
+    [LoggerMessage(LogLevel.Error, "Upload session {UploadId}: chunk store failure")]
+    private partial void LogStorageFailure(Exception exception, Guid uploadId);
+}

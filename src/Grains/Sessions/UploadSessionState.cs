@@ -1,0 +1,89 @@
+using System.Text.Json.Serialization;
+
+namespace Orleans.Uploads.Grains.Sessions;
+
+/// <summary>What a session persists. Stored as JSON: add members freely, never rename or repurpose them.</summary>
+[GenerateSerializer, Alias("uploads.UploadSessionState")]
+public sealed class UploadSessionState
+{
+    public const int HashLength = 32;
+
+    [Id(0)] public UploadStatus Status { get; set; }
+    [Id(1)] public UploadMode Mode { get; set; }
+    [Id(2)] public string Filename { get; set; } = "";
+    [Id(3)] public string Extension { get; set; } = "";
+    [Id(4)] public string? ProjectId { get; set; }
+    [Id(5)] public long? TotalSize { get; set; }
+    [Id(6)] public int ChunkSize { get; set; }
+
+    /// <summary>Chunk mode: one bit per stored chunk.</summary>
+    [Id(7)] public byte[] StoredChunks { get; set; } = [];
+
+    /// <summary>Chunk mode: the sha256 of every stored chunk, 32 bytes each at chunk * 32, so a re-send can be judged.</summary>
+    [Id(8)] public byte[] ChunkHashes { get; set; } = [];
+
+    /// <summary>Rejected attempts per chunk (hash mismatches, failed writes); sparse because most chunks have none.</summary>
+    [Id(9)] public Dictionary<int, int> ChunkRetries { get; set; } = [];
+
+    /// <summary>Append mode: bytes stored contiguously from the start.</summary>
+    [Id(10)] public long Offset { get; set; }
+
+    [Id(11)] public string? ExpectedFileHash { get; set; }
+    [Id(12)] public string? FileHash { get; set; }
+    [Id(13)] public string? MetadataJson { get; set; }
+    [Id(14)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(15)] public DateTimeOffset LastActivityAt { get; set; }
+    [Id(16)] public DateTimeOffset? FirstByteAt { get; set; }
+    [Id(17)] public DateTimeOffset? CompletedAt { get; set; }
+    [Id(18)] public string? FailureReason { get; set; }
+    [Id(19)] public UploadErrorCode? FailureCode { get; set; }
+
+    [JsonIgnore]
+    public UploadLayout? Layout => TotalSize is { } size ? new UploadLayout(size, ChunkSize) : null;
+
+    [JsonIgnore]
+    public long UploadedBytes => Mode == UploadMode.Append || Layout is not { } layout
+        ? Offset
+        : StoredBytes(layout);
+
+    [JsonIgnore]
+    public int CompletedChunks => Mode == UploadMode.Append
+        ? Layout?.ChunksBelow(Offset) ?? (int)(Offset / Math.Max(1, ChunkSize))
+        : ChunkBitmap.Count(StoredChunks);
+
+    [JsonIgnore]
+    public bool AllBytesStored => Layout is { } layout && (Mode == UploadMode.Append
+        ? Offset == layout.TotalSize
+        : ChunkBitmap.Count(StoredChunks) == layout.TotalChunks);
+
+    [JsonIgnore]
+    public int TotalRetries => ChunkRetries.Values.Sum();
+
+    public void CountRetry(int chunk) => ChunkRetries[chunk] = ChunkRetries.GetValueOrDefault(chunk) + 1;
+
+    public ReadOnlySpan<byte> HashOf(int chunk) => ChunkHashes.AsSpan(chunk * HashLength, HashLength);
+
+    /// <summary>A copy for the storage provider, so later turns can keep changing this one while it is written.</summary>
+    public UploadSessionState Clone()
+    {
+        var copy = (UploadSessionState)MemberwiseClone();
+        copy.StoredChunks = (byte[])StoredChunks.Clone();
+        copy.ChunkHashes = (byte[])ChunkHashes.Clone();
+        copy.ChunkRetries = new Dictionary<int, int>(ChunkRetries);
+        return copy;
+    }
+
+    private long StoredBytes(UploadLayout layout)
+    {
+        var storedChunks = ChunkBitmap.Count(StoredChunks);
+        var lastChunk = layout.TotalChunks - 1;
+        if (storedChunks == 0)
+        {
+            return 0;
+        }
+
+        return ChunkBitmap.IsSet(StoredChunks, lastChunk)
+            ? ((long)(storedChunks - 1) * layout.ChunkSize) + layout.LengthOf(lastChunk)
+            : (long)storedChunks * layout.ChunkSize;
+    }
+}

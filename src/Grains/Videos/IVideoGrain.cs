@@ -1,0 +1,24 @@
+namespace Orleans.Uploads.Grains.Videos;
+
+/// <summary>One finished video, keyed by its id (which is the id of the upload that produced it).</summary>
+[Alias("uploads.IVideoGrain")]
+public interface IVideoGrain : IGrainWithGuidKey
+{
+    /// <summary>Records the video once; later calls return the first record unchanged.</summary>
+    [Alias("Register")]
+    Task<VideoRecord> RegisterAsync(VideoRecord record);
+
+    [Alias("Get")]
+    Task<VideoRecord?> GetAsync();
+}
+
+/// <summary>The videos of one project, so a project's list is one call.</summary>
+[Alias("uploads.IProjectVideosGrain")]
+public interface IProjectVideosGrain : IGrainWithStringKey
+{
+    [Alias("Add")]
+    Task AddAsync(VideoRecord record);
+
+    [Alias("List")]
+    Task<IReadOnlyList<VideoRecord>> ListAsync();
+}

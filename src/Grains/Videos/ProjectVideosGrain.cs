@@ -1,0 +1,19 @@
+namespace Orleans.Uploads.Grains.Videos;
+
+[GrainType("project-videos")]
+public sealed class ProjectVideosGrain([PersistentState("videos", GrainStorageNames.Uploads)] IPersistentState<List<VideoRecord>> videos)
+    : Grain, IProjectVideosGrain
+{
+    public async Task AddAsync(VideoRecord record)
+    {
+        if (videos.State.Exists(v => v.Id == record.Id))
+        {
+            return;
+        }
+
+        videos.State.Add(record);
+        await videos.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<VideoRecord>> ListAsync() => Task.FromResult<IReadOnlyList<VideoRecord>>([.. videos.State]);
+}
