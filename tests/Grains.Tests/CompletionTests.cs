@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Orleans.Uploads.Grains.Sessions;
+using Orleans.Uploads.Grains.Tests.Infrastructure;
+using Orleans.Uploads.Grains.Videos;
+
+namespace Orleans.Uploads.Grains.Tests;
+
+public sealed class CompletionTests(UploadClusterFixture cluster) : IClassFixture<UploadClusterFixture>
+{
+    private readonly TestFile _file = new(300_000, seed: 7);
+
+    [Fact]
+    public async Task Storing_the_last_chunk_completes_the_upload_into_a_video()
+    {
+        var session = await cluster.Grains.StartAsync(_file, "match.webm", _file.Sha256, "project-a");
+
+        ChunkReceipt last = null!;
+        foreach (var chunk in new[] { 4, 0, 3, 1, 2 })
+        {
+            last = await session.PutAsync(_file, chunk);
+        }
+
+        Assert.Equal(UploadStatus.Completed, last.Status);
+        var snapshot = await session.SnapshotAsync();
+        Assert.Equal(_file.Sha256, snapshot.FileHash);
+        Assert.NotNull(snapshot.CompletedAt);
+        var video = await cluster.Grains.GetGrain<IVideoGrain>(session.GetPrimaryKey()).GetAsync();
+        Assert.NotNull(video);
+        Assert.Equal("match.webm", video.OriginalName);
+        Assert.Equal(session.GetPrimaryKey().ToString("N") + ".webm", video.Filename);
+        Assert.Equal(_file.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(cluster.FinalDirectory, video.Filename)))));
+        Assert.Contains(await cluster.Grains.GetGrain<IProjectVideosGrain>("project-a").ListAsync(), v => v.Id == video.Id);
+        Assert.Equal(UploadErrorCode.UploadCompleted, (await session.PutChunkAsync(0, _file.Chunk(0), null)).Code());
+    }
+
+    [Fact]
+    public async Task Complete_is_idempotent_and_lists_missing_chunks_until_all_are_stored()
+    {
+        var session = await cluster.Grains.StartAsync(_file);
+        await session.PutAsync(_file, 0);
+        await session.PutAsync(_file, 2);
+
+        var early = await session.CompleteAsync();
+
+        Assert.Equal(UploadErrorCode.MissingChunks, early.Code());
+        Assert.Equal(new[] { 1, 3, 4 }, early.Error!.MissingChunks);
+
+        foreach (var chunk in new[] { 1, 3, 4 })
+        {
+            await session.PutAsync(_file, chunk);
+        }
+
+        var first = await session.CompleteAsync();
+        var second = await session.CompleteAsync();
+        Assert.Equal(first.Value, second.Value);
+    }
+
+    [Fact]
+    public async Task A_wrong_file_hash_fails_the_upload_and_keeps_failing_complete()
+    {
+        var wrong = new string('a', 64);
+        var session = await cluster.Grains.StartAsync(_file, fileHash: wrong);
+
+        for (var chunk = 0; chunk < 5; chunk++)
+        {
+            await session.PutAsync(_file, chunk);
+        }
+
+        Assert.Equal(UploadStatus.Failed, (await session.SnapshotAsync()).Status);
+        Assert.Equal(UploadErrorCode.FileHashMismatch, (await session.CompleteAsync()).Code());
+        Assert.Equal(UploadErrorCode.FileHashMismatch, (await session.CompleteAsync()).Code());
+        Assert.Null(await cluster.Grains.GetGrain<IVideoGrain>(session.GetPrimaryKey()).GetAsync());
+    }
+
+    [Fact]
+    public async Task A_chunk_that_reads_back_corrupt_from_disk_is_asked_for_again()
+    {
+        var session = await cluster.Grains.StartAsync(_file, fileHash: _file.Sha256);
+        for (var chunk = 0; chunk < 4; chunk++)
+        {
+            await session.PutAsync(_file, chunk);
+        }
+
+        // The disk flips a bit in chunk 1 after it was acknowledged.
+        var temp = Path.Combine(cluster.TempDirectory, session.GetPrimaryKey().ToString("N") + ".part");
+        using (var file = File.Open(temp, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = _file.Layout.OffsetOf(1) + 10;
+            file.WriteByte((byte)(_file.Bytes[(int)file.Position] ^ 1));
+        }
+
+        var last = await session.PutAsync(_file, 4);
+
+        Assert.Equal(UploadStatus.Uploading, last.Status);
+        var snapshot = await session.SnapshotAsync();
+        Assert.Equal(new[] { 1 }, snapshot.MissingChunks);
+        Assert.Equal(UploadStatus.Completed, (await session.PutAsync(_file, 1)).Status);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Orleans.Runtime;
+using Orleans.Uploads.Grains.Sessions;
+using Orleans.Uploads.Grains.Tests.Infrastructure;
+using Orleans.Uploads.Grains.Videos;
+using Orleans.Uploads.TestSupport;
+
+namespace Orleans.Uploads.Grains.Tests;
+
+/// <summary>Its own cluster, because the test kills a silo.</summary>
+public sealed class KillableClusterFixture : UploadClusterFixture;
+
+public sealed class DurabilityTests(KillableClusterFixture cluster) : IClassFixture<KillableClusterFixture>
+{
+    private readonly TestFile _file = new(500_000, seed: 11);
+
+    [Fact]
+    public async Task Acknowledged_chunks_survive_killing_the_silo_that_hosted_the_session()
+    {
+        var session = await StartOnSecondarySiloAsync();
+        var acknowledged = new[] { 0, 3, 5 };
+        foreach (var chunk in acknowledged)
+        {
+            await session.PutAsync(_file, chunk);
+        }
+
+        var hostAddress = await HostOfAsync(session);
+        var host = cluster.Cluster.GetActiveSilos().Single(silo => silo.SiloAddress.Equals(hostAddress));
+        await cluster.Cluster.KillSiloAsync(host);
+
+        // The session comes back on the surviving silo, from storage.
+        var revived = await Eventually.WaitForAsync(async () => (await session.GetAsync()).Value, "the session to reactivate");
+        Assert.All(acknowledged, chunk => Assert.DoesNotContain(chunk, revived.MissingChunks));
+        Assert.Equal(UploadStatus.Uploading, revived.Status);
+
+        foreach (var chunk in revived.MissingChunks)
+        {
+            await session.PutAsync(_file, chunk);
+        }
+
+        var video = await cluster.Grains.GetGrain<IVideoGrain>(session.GetPrimaryKey()).GetAsync();
+        Assert.NotNull(video);
+        var stored = await File.ReadAllBytesAsync(Path.Combine(cluster.FinalDirectory, video.Filename));
+        Assert.Equal(_file.Sha256, Convert.ToHexStringLower(SHA256.HashData(stored)));
+    }
+
+    /// <summary>The primary silo holds the test cluster's membership, so the silo to kill must be the other one.</summary>
+    private async Task<IUploadSessionGrain> StartOnSecondarySiloAsync()
+    {
+        var primary = cluster.Cluster.Primary!.SiloAddress;
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            var session = await cluster.Grains.StartAsync(_file);
+            if (!primary.Equals(await HostOfAsync(session)))
+            {
+                return session;
+            }
+        }
+
+        throw new InvalidOperationException("no session was placed on the secondary silo in 64 tries");
+    }
+
+    private async Task<SiloAddress?> HostOfAsync(IUploadSessionGrain session) =>
+        await cluster.Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(session);
+}

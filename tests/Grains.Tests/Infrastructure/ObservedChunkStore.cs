@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using Orleans.Uploads.Grains.ChunkStorage;
+
+namespace Orleans.Uploads.Grains.Tests.Infrastructure;
+
+/// <summary>The real file-system store, with a gate a test can put in front of one upload's writes.</summary>
+public sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
+{
+    private static readonly ConcurrentDictionary<Guid, WriteGate> Gates = new();
+
+    public static WriteGate GateWrites(Guid uploadId) => Gates.GetOrAdd(uploadId, _ => new WriteGate());
+
+    public async Task WriteAsync(Guid uploadId, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        if (Gates.TryGetValue(uploadId, out var gate))
+        {
+            await gate.PassAsync();
+        }
+
+        await inner.WriteAsync(uploadId, offset, data, cancellationToken);
+    }
+
+    public Task CreateAsync(Guid uploadId, long? size, CancellationToken cancellationToken = default) => inner.CreateAsync(uploadId, size, cancellationToken);
+
+    public Stream OpenUploadRead(Guid uploadId, string extension) => inner.OpenUploadRead(uploadId, extension);
+
+    public Task<string> PromoteAsync(Guid uploadId, string extension, CancellationToken cancellationToken = default) => inner.PromoteAsync(uploadId, extension, cancellationToken);
+
+    public Task DeleteUploadAsync(Guid uploadId, CancellationToken cancellationToken = default) => inner.DeleteUploadAsync(uploadId, cancellationToken);
+
+    public Stream? OpenVideoRead(string storageKey) => inner.OpenVideoRead(storageKey);
+
+    public IEnumerable<TempUpload> ListTempUploads() => inner.ListTempUploads();
+
+    public Task ProbeAsync(CancellationToken cancellationToken = default) => inner.ProbeAsync(cancellationToken);
+}
