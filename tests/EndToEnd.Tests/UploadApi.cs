@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Orleans.Uploads.TestSupport;
+
+namespace Orleans.Uploads.EndToEnd.Tests;
+
+/// <summary>The chunked upload API as a client sees it over HTTP; unexpected answers fail with the body and the server's output.</summary>
+public sealed class UploadApi(GatewayServer server)
+{
+    public const string ChunkHashHeader = "X-Chunk-Hash";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private HttpClient Http => server.Http;
+
+    public async Task<InitiateResponse> InitiateAsync(string filename, long fileSize, string? fileHash)
+    {
+        using var response = await Http.PostAsJsonAsync(
+            new Uri("/api/uploads/initiate", UriKind.Relative), new { filename, fileSize, fileHash }, Json);
+        return await ReadAsync<InitiateResponse>(response, HttpStatusCode.Created, "initiate");
+    }
+
+    /// <summary>Sends one chunk with its sha256 in <c>X-Chunk-Hash</c> and expects it stored (200).</summary>
+    public async Task<ChunkResponse> PutChunkAsync(Guid uploadId, int chunkNumber, byte[] bytes, string? sha256 = null)
+    {
+        using var response = await SendChunkAsync(uploadId, chunkNumber, new ByteArrayContent(bytes), sha256 ?? RandomFile.Sha256Of(bytes));
+        return await ReadAsync<ChunkResponse>(response, HttpStatusCode.OK, $"PUT chunk {chunkNumber}");
+    }
+
+    /// <summary>Sends one chunk and expects a problem answer with <paramref name="expected"/>.</summary>
+    public async Task<ProblemResponse> PutChunkExpectingProblemAsync(Guid uploadId, int chunkNumber, byte[] bytes, string sha256, HttpStatusCode expected)
+    {
+        using var response = await SendChunkAsync(uploadId, chunkNumber, new ByteArrayContent(bytes), sha256);
+        return await ReadAsync<ProblemResponse>(response, expected, $"PUT chunk {chunkNumber}");
+    }
+
+    public async Task<HttpResponseMessage> SendChunkAsync(Guid uploadId, int chunkNumber, HttpContent content, string sha256)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/api/uploads/{uploadId}/chunks/{chunkNumber}", UriKind.Relative))
+        {
+            Content = content,
+        };
+        content.Headers.ContentType ??= new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.Add(ChunkHashHeader, sha256);
+        return await Http.SendAsync(request);
+    }
+
+    public async Task<UploadStatusResponse> GetStatusAsync(Guid uploadId)
+    {
+        using var response = await Http.GetAsync(new Uri($"/api/uploads/{uploadId}", UriKind.Relative));
+        return await ReadAsync<UploadStatusResponse>(response, HttpStatusCode.OK, "GET upload status");
+    }
+
+    public async Task<VideoResponse> CompleteAsync(Guid uploadId)
+    {
+        using var response = await Http.PostAsync(new Uri($"/api/uploads/{uploadId}/complete", UriKind.Relative), content: null);
+        return await ReadAsync<VideoResponse>(response, HttpStatusCode.OK, "complete");
+    }
+
+    /// <summary>Streams a video's content through sha256 without keeping it: its length and lower-case hex digest.</summary>
+    public async Task<(long Length, string Sha256)> DownloadAsync(Guid videoId)
+    {
+        using var response = await Http.GetAsync(new Uri($"/api/videos/{videoId}/content", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            Assert.Fail(await DescribeAsync(response, HttpStatusCode.OK, "download content"));
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[256 * 1024];
+        long length = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            length += read;
+        }
+
+        return (length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected, string what)
+    {
+        if (response.StatusCode != expected)
+        {
+            Assert.Fail(await DescribeAsync(response, expected, what));
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(Json)
+            ?? throw new InvalidOperationException($"{what}: the body was JSON null");
+    }
+
+    private async Task<string> DescribeAsync(HttpResponseMessage response, HttpStatusCode expected, string what) =>
+        $"{what}: expected {(int)expected} {expected}, got {(int)response.StatusCode} {response.StatusCode}: "
+        + $"{await response.Content.ReadAsStringAsync()}\n--- {server.Process.Name} output ---\n{server.Process.Output}";
+}
+
+public sealed record InitiateResponse(Guid UploadId, int ChunkSize, int TotalChunks, string Status, DateTimeOffset ExpiresAt);
+
+public sealed record ChunkResponse(
+    Guid UploadId, int ChunkNumber, int CompletedChunks, int TotalChunks, long UploadedBytes, double ProgressPercentage, string Status, bool AlreadyStored);
+
+public sealed record UploadStatusResponse(
+    Guid UploadId,
+    string Filename,
+    long? TotalSize,
+    int ChunkSize,
+    int TotalChunks,
+    int CompletedChunks,
+    long UploadedBytes,
+    string Status,
+    int[] MissingChunks,
+    int[] FailedChunks,
+    int ChunkRetries,
+    string? FileHash,
+    string? FailureReason);
+
+public sealed record VideoResponse(Guid Id, Guid UploadId, string Filename, string OriginalName, long Size, string Status, string? FileHash, string ContentUrl);
+
+public sealed record ProblemResponse(int Status, string Code, string? Detail);
