@@ -117,6 +117,12 @@ public static class LegacyVideoUpload
                 return refused.ToProblem();
             }
 
+            var lease = await _session.BeginAppendAsync(0);
+            if (lease.Error is { } leaseError)
+            {
+                return await RejectAsync(leaseError.ToProblem());
+            }
+
             while (true)
             {
                 using var piece = await PooledBody.ReadUpToAsync(content, chunkSize, cancellationToken);
@@ -125,10 +131,10 @@ public static class LegacyVideoUpload
                     return null;
                 }
 
-                UploadResult<UploadSnapshot> appended;
+                UploadResult<AppendProgress> appended;
                 try
                 {
-                    appended = await _session.AppendAsync(_received, new ChunkPayload(piece.Memory));
+                    appended = await _session.AppendAsync(lease.Value!.Id, new ChunkPayload(piece.Memory), commit: true);
                 }
                 catch (TimeoutException)
                 {

@@ -55,6 +55,18 @@ public sealed class FileSystemChunkStore : IChunkStore
         }
     }
 
+    public async Task ConcatenateAsync(Guid uploadId, IReadOnlyList<Guid> parts, CancellationToken cancellationToken = default)
+    {
+        await using var target = new FileStream(TempPath(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1024 * 1024, FileOptions.Asynchronous);
+        foreach (var part in parts)
+        {
+            await using var source = new FileStream(TempPath(part), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1024 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+
+        target.Flush(flushToDisk: _flushToDisk);
+    }
+
     public Stream OpenUploadRead(Guid uploadId, string extension)
     {
         var temp = TempPath(uploadId);

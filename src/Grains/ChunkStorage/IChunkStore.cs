@@ -12,6 +12,9 @@ public interface IChunkStore
     /// <summary>Writes bytes at an offset; when it returns, the bytes are durable.</summary>
     Task WriteAsync(Guid uploadId, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 
+    /// <summary>Fills an upload's temp object with the temp objects of <paramref name="parts"/>, in order; durable on return.</summary>
+    Task ConcatenateAsync(Guid uploadId, IReadOnlyList<Guid> parts, CancellationToken cancellationToken = default);
+
     /// <summary>Reads an upload's bytes for verification: the temp object, or the promoted file once it has moved.</summary>
     Stream OpenUploadRead(Guid uploadId, string extension);
 

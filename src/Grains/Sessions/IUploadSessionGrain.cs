@@ -17,9 +17,34 @@ public interface IUploadSessionGrain : IGrainWithGuidKey
     [Alias("PutChunk")]
     Task<UploadResult<ChunkReceipt>> PutChunkAsync(int chunkNumber, ChunkPayload payload, string? sha256Hex);
 
-    /// <summary>Appends bytes at <paramref name="offset"/>, which must equal the stored length.</summary>
+    /// <summary>
+    /// Starts writing at <paramref name="offset"/>, which must be the stored length. The lease it returns
+    /// supersedes any earlier one, so a writer that vanished mid-request can never block the upload.
+    /// </summary>
+    [Alias("BeginAppend")]
+    Task<UploadResult<AppendLease>> BeginAppendAsync(long offset);
+
+    /// <summary>
+    /// Writes the next bytes of a lease. Committed bytes are durable and counted at once; uncommitted ones wait
+    /// for <see cref="CommitAppendAsync"/> (after a checksum over all of them passed) or are dropped.
+    /// </summary>
     [Alias("Append")]
-    Task<UploadResult<UploadSnapshot>> AppendAsync(long offset, ChunkPayload payload);
+    Task<UploadResult<AppendProgress>> AppendAsync(Guid lease, ChunkPayload payload, bool commit);
+
+    [Alias("CommitAppend")]
+    Task<UploadResult<UploadSnapshot>> CommitAppendAsync(Guid lease);
+
+    /// <summary>Ends a lease; its uncommitted bytes are dropped. With no lease given, ends whichever is open.</summary>
+    [Alias("EndAppend")]
+    Task EndAppendAsync(Guid? lease);
+
+    /// <summary>Whether this upload is a finished partial upload that a final upload may concatenate.</summary>
+    [Alias("DescribePart")]
+    Task<PartInfo> DescribePartAsync();
+
+    /// <summary>A final upload has consumed this partial upload: its bytes are no longer needed.</summary>
+    [Alias("ReleasePart")]
+    Task ReleasePartAsync();
 
     /// <summary>Sets the total size of an upload started without one; completes it if every byte is there.</summary>
     [Alias("DeclareLength")]

@@ -9,4 +9,6 @@ public sealed record InitiateUpload(
     [property: Id(3)] int? ChunkSize = null,
     [property: Id(4)] string? FileHash = null,
     [property: Id(5)] string? MetadataJson = null,
-    [property: Id(6)] UploadMode Mode = UploadMode.Chunks);
+    [property: Id(6)] UploadMode Mode = UploadMode.Chunks,
+    [property: Id(7)] UploadKind Kind = UploadKind.Whole,
+    [property: Id(8)] Guid[]? Parts = null);

@@ -30,6 +30,11 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     private UploadSessionState _state = new();
     private Task<UploadResult<VideoRecord>>? _completion;
 
+    // The open append lease, and how far it has written (beyond the durable offset while uncommitted).
+    // Deliberately not persisted: after a restart no earlier writer holds the upload.
+    private Guid? _lease;
+    private long _leasePosition;
+
     public UploadSessionGrain(
         [PersistentState("session", GrainStorageNames.Uploads)] IPersistentState<UploadSessionState> stored,
         IChunkStore chunks,
@@ -67,10 +72,27 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
             return refusal;
         }
 
-        var filename = FileNamePolicy.Sanitize(request.Filename)!;
+        var filename = FileNamePolicy.Sanitize(request.Filename) ?? PartFilename;
+        long? fileSize = request.FileSize;
+        if (request.Kind == UploadKind.Final)
+        {
+            var parts = await SizeOfPartsAsync(request.Parts ?? []);
+            if (parts.Error is { } partError)
+            {
+                return partError;
+            }
+
+            fileSize = parts.Value;
+        }
+
         try
         {
-            await _chunks.CreateAsync(UploadId, request.FileSize);
+            await _chunks.CreateAsync(UploadId, fileSize);
+            if (request.Kind == UploadKind.Final)
+            {
+                var uploadId = UploadId;
+                await Task.Run(() => _chunks.ConcatenateAsync(uploadId, request.Parts!));
+            }
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
@@ -80,13 +102,16 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
 
         var now = Now;
         var chunkSize = request.ChunkSize ?? _options.ChunkSize;
-        var chunkCount = request.FileSize is { } size ? new UploadLayout(size, chunkSize).TotalChunks : 0;
+        var chunkCount = fileSize is { } size ? new UploadLayout(size, chunkSize).TotalChunks : 0;
         _state.Status = UploadStatus.Initiated;
         _state.Mode = request.Mode;
         _state.Filename = filename;
         _state.Extension = FileNamePolicy.ExtensionOf(filename);
         _state.ProjectId = request.ProjectId;
-        _state.TotalSize = request.FileSize;
+        _state.TotalSize = fileSize;
+        _state.Kind = request.Kind;
+        _state.Parts = request.Parts ?? [];
+        _state.Offset = request.Kind == UploadKind.Final ? fileSize!.Value : 0;
         _state.ChunkSize = chunkSize;
         _state.StoredChunks = request.Mode == UploadMode.Chunks ? ChunkBitmap.Create(chunkCount) : [];
         _state.ChunkHashes = request.Mode == UploadMode.Chunks ? new byte[chunkCount * UploadSessionState.HashLength] : [];
@@ -96,7 +121,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         _state.LastActivityAt = now;
         await _writer.FlushAsync();
         Report(UploadEvent.Transition(UploadStatus.None, UploadStatus.Initiated));
-        LogInitiated(UploadId, filename, (request.FileSize ?? 0) / 1024.0 / 1024.0);
+        LogInitiated(UploadId, filename, (fileSize ?? 0) / 1024.0 / 1024.0);
 
         if (_state.AllBytesStored)
         {
@@ -174,7 +199,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         }
     }
 
-    public async Task<UploadResult<UploadSnapshot>> AppendAsync(long offset, ChunkPayload payload)
+    public async Task<UploadResult<AppendLease>> BeginAppendAsync(long offset)
     {
         await ExpireIfIdleAsync();
         await _appendGate.WaitAsync();
@@ -185,12 +210,39 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
                 return refusal;
             }
 
+            // Whoever held the upload before is superseded, whether or not this request may write.
+            _lease = Guid.NewGuid();
+            _leasePosition = _state.Offset;
             if (offset != _state.Offset)
             {
-                return new UploadError(UploadErrorCode.OffsetMismatch, $"offset {offset} does not match the stored length {_state.Offset}", CurrentOffset: _state.Offset);
+                return OffsetMismatch(offset);
             }
 
-            var end = offset + payload.Data.Length;
+            _state.LastActivityAt = Now;
+            return UploadResult.Ok(new AppendLease(_lease.Value, _state.Offset));
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    public async Task<UploadResult<AppendProgress>> AppendAsync(Guid lease, ChunkPayload payload, bool commit)
+    {
+        await _appendGate.WaitAsync();
+        try
+        {
+            if (RefuseAppend() is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (_lease != lease)
+            {
+                return new UploadError(UploadErrorCode.AppendSuperseded, "a newer request took over this upload", CurrentOffset: _state.Offset);
+            }
+
+            var end = _leasePosition + payload.Data.Length;
             if (_state.TotalSize is { } total && end > total)
             {
                 return new UploadError(UploadErrorCode.LengthMismatch, $"{end} bytes would exceed the declared length {total}", CurrentOffset: _state.Offset);
@@ -201,19 +253,17 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
                 return FileTooLarge(end);
             }
 
-            if (payload.Data.IsEmpty)
+            if (!payload.Data.IsEmpty)
             {
-                return UploadResult.Ok(Snapshot());
-            }
-
-            try
-            {
-                await _chunks.WriteAsync(UploadId, offset, payload.Data);
-            }
-            catch (Exception ex) when (IsStorageFailure(ex))
-            {
-                LogStorageFailure(ex, UploadId);
-                return StorageUnavailable();
+                try
+                {
+                    await _chunks.WriteAsync(UploadId, _leasePosition, payload.Data);
+                }
+                catch (Exception ex) when (IsStorageFailure(ex))
+                {
+                    LogStorageFailure(ex, UploadId);
+                    return StorageUnavailable();
+                }
             }
 
             if (RefuseBytes() is { } lateRefusal)
@@ -221,20 +271,96 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
                 return lateRefusal;
             }
 
-            _state.Offset = end;
-            Touch();
-            await _writer.FlushAsync();
-            Report(new UploadEvent { BytesReceived = payload.Data.Length, ChunksReceived = 1 });
-            if (_state.AllBytesStored)
+            _leasePosition = end;
+            _state.LastActivityAt = Now;
+            if (commit)
             {
-                await EnsureCompletionAsync();
+                await CommitLeaseAsync();
             }
 
+            return UploadResult.Ok(new AppendProgress(_state.Offset, _leasePosition, _state.Status));
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> CommitAppendAsync(Guid lease)
+    {
+        await _appendGate.WaitAsync();
+        try
+        {
+            if (RefuseAppend() is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (_lease != lease)
+            {
+                return new UploadError(UploadErrorCode.AppendSuperseded, "a newer request took over this upload", CurrentOffset: _state.Offset);
+            }
+
+            await CommitLeaseAsync();
             return UploadResult.Ok(Snapshot());
         }
         finally
         {
             _appendGate.Release();
+        }
+    }
+
+    public async Task EndAppendAsync(Guid? lease)
+    {
+        await _appendGate.WaitAsync();
+        try
+        {
+            if (lease is null || _lease == lease)
+            {
+                _lease = null;
+                _leasePosition = _state.Offset;
+            }
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    public Task<PartInfo> DescribePartAsync() => Task.FromResult(
+        _state.Kind != UploadKind.Partial ? new PartInfo(false, 0, "it is not a partial upload")
+        : _state.PartReleased ? new PartInfo(false, 0, "it was already concatenated")
+        : _state.Status != UploadStatus.Completed ? new PartInfo(false, 0, "it is not finished")
+        : new PartInfo(true, _state.TotalSize!.Value, ""));
+
+    public async Task ReleasePartAsync()
+    {
+        if (_state.Kind != UploadKind.Partial || _state.PartReleased)
+        {
+            return;
+        }
+
+        _state.PartReleased = true;
+        await DeleteTempDataAsync();
+        await _writer.FlushAsync();
+    }
+
+    /// <summary>Makes the open lease's written bytes durable; completes the upload when they are the last.</summary>
+    private async Task CommitLeaseAsync()
+    {
+        var added = _leasePosition - _state.Offset;
+        if (added == 0)
+        {
+            return;
+        }
+
+        _state.Offset = _leasePosition;
+        Touch();
+        await _writer.FlushAsync();
+        Report(new UploadEvent { BytesReceived = added, ChunksReceived = 1 });
+        if (_state.AllBytesStored)
+        {
+            await EnsureCompletionAsync();
         }
     }
 
@@ -304,6 +430,8 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         await ExpireIfIdleAsync();
         switch (_state.Status)
         {
+            case UploadStatus.Completed when _state.Kind == UploadKind.Partial:
+                return new UploadError(UploadErrorCode.WrongUploadMode, "a partial upload becomes part of a final upload, not a video");
             case UploadStatus.Completed:
                 return UploadResult.Ok((await GrainFactory.GetGrain<IVideoGrain>(UploadId).GetAsync())!);
             case UploadStatus.Failed when _state.FailureCode == UploadErrorCode.FileHashMismatch:
@@ -464,6 +592,11 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     private async Task<UploadResult<VideoRecord>> RunCompletionAsync()
     {
         var layout = _state.Layout!.Value;
+        if (_state.Kind == UploadKind.Partial)
+        {
+            return await CompletePartAsync();
+        }
+
         string? fileHash = null;
         if (_options.EnableIntegrityCheck || _state.ExpectedFileHash is not null)
         {
@@ -527,7 +660,21 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         var activeSeconds = (video.CreatedAt - (_state.FirstByteAt ?? _state.CreatedAt)).TotalSeconds;
         Report(new UploadEvent { From = from, To = UploadStatus.Completed, CompletedBytes = layout.TotalSize, CompletedSeconds = activeSeconds });
         LogCompleted(UploadId, storageKey, layout.TotalSize);
+        foreach (var part in _state.Parts)
+        {
+            GrainFactory.GetGrain<IUploadSessionGrain>(part).ReleasePartAsync().Ignore();
+        }
+
         return UploadResult.Ok(video);
+    }
+
+    /// <summary>A finished part keeps its bytes in temp storage until a final upload concatenates it.</summary>
+    private async Task<UploadResult<VideoRecord>> CompletePartAsync()
+    {
+        _state.Status = UploadStatus.Completed;
+        _state.CompletedAt = Now;
+        await _writer.FlushAsync();
+        return new UploadError(UploadErrorCode.WrongUploadMode, "a partial upload becomes part of a final upload, not a video");
     }
 
     private Task<UploadDigest> ReadBackAsync(UploadLayout layout)
@@ -621,25 +768,34 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     }
 
     private void Report(UploadEvent change) =>
-        GrainFactory.GetGrain<IUploadStatisticsGrain>(IUploadStatisticsGrain.Key).RecordAsync(change).Ignore();
+        GrainFactory.GetGrain<IUploadStatisticsGrain>(IUploadStatisticsGrain.Key)
+            .RecordAsync(_state.Kind == UploadKind.Partial ? change with { From = null, To = null } : change)
+            .Ignore();
 
     private UploadError? ValidateInitiate(InitiateUpload request)
     {
-        if (FileNamePolicy.Sanitize(request.Filename) is not { } filename)
+        var filename = FileNamePolicy.Sanitize(request.Filename);
+        if (request.Kind == UploadKind.Partial && filename is null)
+        {
+            // A part is never a video by itself; its final upload names the file.
+        }
+        else if (filename is null)
         {
             return new UploadError(UploadErrorCode.InvalidFilename, "filename must name a file");
         }
-
-        var extension = FileNamePolicy.ExtensionOf(filename);
-        if (!_options.IsAllowedExtension(extension))
+        else if (request.Kind != UploadKind.Partial && !_options.IsAllowedExtension(FileNamePolicy.ExtensionOf(filename)))
         {
             return new UploadError(
                 UploadErrorCode.UnsupportedFileType,
-                $"'{extension}' files are not accepted; allowed: {string.Join(", ", _options.EffectiveExtensions)}");
+                $"'{FileNamePolicy.ExtensionOf(filename)}' files are not accepted; allowed: {string.Join(", ", _options.EffectiveExtensions)}");
         }
 
         switch (request.FileSize)
         {
+            case null when request.Kind == UploadKind.Final:
+                break;
+            case not null when request.Kind == UploadKind.Final:
+                return new UploadError(UploadErrorCode.InvalidFileSize, "a final upload's size is the sum of its parts");
             case null when request.Mode == UploadMode.Chunks:
                 return new UploadError(UploadErrorCode.InvalidFileSize, "fileSize is required");
             case < 0:
@@ -676,9 +832,39 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     };
 
     private UploadError? RefuseAppend() =>
-        RefuseBytes() ?? (_state.Mode == UploadMode.Append
-            ? null
-            : new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes numbered chunks, not appends"));
+        RefuseBytes() ?? (_state.Mode != UploadMode.Append
+            ? new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes numbered chunks, not appends")
+            : _state.Kind == UploadKind.Final
+                ? new UploadError(UploadErrorCode.WrongUploadMode, "a final upload is assembled from its parts and takes no bytes of its own")
+                : null);
+
+    private UploadError OffsetMismatch(long offset) =>
+        new(UploadErrorCode.OffsetMismatch, $"offset {offset} does not match the stored length {_state.Offset}", CurrentOffset: _state.Offset);
+
+    private const string PartFilename = "part";
+
+    /// <summary>The total size of a final upload's parts, each of which must be a finished partial upload.</summary>
+    private async Task<UploadResult<long>> SizeOfPartsAsync(Guid[] parts)
+    {
+        if (parts.Length == 0)
+        {
+            return Invalid("a final upload needs at least one partial upload");
+        }
+
+        long total = 0;
+        foreach (var part in parts)
+        {
+            var info = await GrainFactory.GetGrain<IUploadSessionGrain>(part).DescribePartAsync();
+            if (!info.IsUsable)
+            {
+                return Invalid($"upload {part:N} cannot be concatenated: {info.Reason}");
+            }
+
+            total += info.Size;
+        }
+
+        return total > _options.MaxFileSize ? FileTooLarge(total) : UploadResult.Ok(total);
+    }
 
     private int[] MissingChunks() => _state.Layout is not { } layout
         ? []
@@ -721,6 +907,8 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
             Mode = _state.Mode,
             FailureReason = _state.FailureReason,
             ChunkRetries = _state.TotalRetries,
+            Kind = _state.Kind,
+            Parts = _state.Parts,
         };
     }
 

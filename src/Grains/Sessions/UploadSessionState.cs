@@ -37,6 +37,13 @@ public sealed class UploadSessionState
     [Id(17)] public DateTimeOffset? CompletedAt { get; set; }
     [Id(18)] public string? FailureReason { get; set; }
     [Id(19)] public UploadErrorCode? FailureCode { get; set; }
+    [Id(20)] public UploadKind Kind { get; set; }
+
+    /// <summary>A final upload: the partial uploads it was assembled from, in order.</summary>
+    [Id(21)] public Guid[] Parts { get; set; } = [];
+
+    /// <summary>A partial upload whose bytes a final upload has consumed.</summary>
+    [Id(22)] public bool PartReleased { get; set; }
 
     [JsonIgnore]
     public UploadLayout? Layout => TotalSize is { } size ? new UploadLayout(size, ChunkSize) : null;
@@ -70,6 +77,7 @@ public sealed class UploadSessionState
         copy.StoredChunks = (byte[])StoredChunks.Clone();
         copy.ChunkHashes = (byte[])ChunkHashes.Clone();
         copy.ChunkRetries = new Dictionary<int, int>(ChunkRetries);
+        copy.Parts = (Guid[])Parts.Clone();
         return copy;
     }
 

@@ -26,6 +26,8 @@ public sealed record UploadSnapshot
     [Id(19)] public UploadMode Mode { get; init; }
     [Id(20)] public string? FailureReason { get; init; }
     [Id(21)] public int ChunkRetries { get; init; }
+    [Id(22)] public UploadKind Kind { get; init; }
+    [Id(23)] public Guid[] Parts { get; init; } = [];
 
     public double ProgressPercentage => ProgressOf(UploadedBytes, TotalSize);
 

@@ -22,6 +22,8 @@ public sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
 
     public Task CreateAsync(Guid uploadId, long? size, CancellationToken cancellationToken = default) => inner.CreateAsync(uploadId, size, cancellationToken);
 
+    public Task ConcatenateAsync(Guid uploadId, IReadOnlyList<Guid> parts, CancellationToken cancellationToken = default) => inner.ConcatenateAsync(uploadId, parts, cancellationToken);
+
     public Stream OpenUploadRead(Guid uploadId, string extension) => inner.OpenUploadRead(uploadId, extension);
 
     public Task<string> PromoteAsync(Guid uploadId, string extension, CancellationToken cancellationToken = default) => inner.PromoteAsync(uploadId, extension, cancellationToken);
