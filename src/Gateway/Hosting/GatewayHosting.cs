@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Orleans.Uploads.Gateway.Health;
 using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Tus;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Gateway.Videos;
 
@@ -39,8 +40,8 @@ public static class GatewayHosting
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(settings.AllowedOrigins)
             .AllowAnyMethod()
-            .AllowAnyHeader()
-            .WithExposedHeaders("Location")));
+            .WithHeaders([.. TusProtocol.RequestHeaders, UploadEndpoints.ChunkHashHeader])
+            .WithExposedHeaders(TusProtocol.ResponseHeaders)));
         services.AddRateLimiter(limiter =>
         {
             limiter.OnRejected = async (context, _) =>
@@ -62,10 +63,15 @@ public static class GatewayHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // tus clients behind proxies that only pass GET and POST send X-HTTP-Method-Override; it must act before routing.
+        app.UseHttpMethodOverride();
+        app.UseRouting();
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
         app.MapUploadEndpoints();
         app.MapVideoEndpoints();
+        app.MapTusEndpoints();
         app.MapUploadHealth();
         return app;
     }

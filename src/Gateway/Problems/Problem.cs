@@ -15,7 +15,9 @@ public static class Problem
             all[key] = value;
         }
 
-        return TypedResults.Problem(detail, statusCode: status, title: ReasonPhrases.GetReasonPhrase(status), type: TypePrefix + code, extensions: all);
+        // Statuses HTTP does not name (tus's 460) are titled after their code.
+        var title = ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : code.Replace('_', ' ');
+        return TypedResults.Problem(detail, statusCode: status, title: title, type: TypePrefix + code, extensions: all);
     }
 
     public static IResult BadRequest(string code, string detail) => Create(StatusCodes.Status400BadRequest, code, detail);

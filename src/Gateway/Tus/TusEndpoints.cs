@@ -1,0 +1,364 @@
+using System.Globalization;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Uploads;
+using Orleans.Uploads.Gateway.Videos;
+using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Configuration;
+using Orleans.Uploads.Grains.Sessions;
+
+namespace Orleans.Uploads.Gateway.Tus;
+
+/// <summary>
+/// tus 1.0.0 at <c>/files/</c> on the same upload-session grains as the seed API. The session grain is the
+/// cluster-wide lock: any gateway serves any upload, and a new PATCH or HEAD supersedes a stuck one.
+/// </summary>
+public static class TusEndpoints
+{
+    private static readonly Dictionary<string, string> ExtensionByContentType = new FileExtensionContentTypeProvider().Mappings
+        .GroupBy(mapping => mapping.Value, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(group => group.Key, group => group.Min(mapping => mapping.Key)!, StringComparer.OrdinalIgnoreCase);
+
+    public static IEndpointRouteBuilder MapTusEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var files = routes.MapGroup("/files").AddEndpointFilter(RequireTusResumable);
+        files.MapMethods("/", [HttpMethods.Options], Options);
+        files.MapMethods("/{uploadId}", [HttpMethods.Options], Options);
+        files.MapPost("/", CreateAsync).RequireRateLimiting(UploadEndpoints.InitiateRateLimit);
+        files.MapMethods("/{uploadId}", [HttpMethods.Head], HeadAsync);
+        files.MapPatch("/{uploadId}", PatchAsync);
+        files.MapDelete("/{uploadId}", TerminateAsync);
+        files.MapGet("/{uploadId}", DownloadAsync);
+        return routes;
+    }
+
+    /// <summary>Every response carries Tus-Resumable; every protocol request must name version 1.0.0 (412 otherwise).</summary>
+    private static async ValueTask<object?> RequireTusResumable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        http.Response.Headers[TusProtocol.Resumable] = TusProtocol.Version;
+        var exempt = HttpMethods.IsOptions(http.Request.Method) || HttpMethods.IsGet(http.Request.Method);
+        if (!exempt && http.Request.Headers[TusProtocol.Resumable] != TusProtocol.Version)
+        {
+            http.Response.Headers[TusProtocol.TusVersion] = TusProtocol.Version;
+            return Problem.Create(StatusCodes.Status412PreconditionFailed, "unsupported_tus_version", $"this server speaks tus {TusProtocol.Version}; send Tus-Resumable: {TusProtocol.Version}");
+        }
+
+        return await next(context);
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.NoContent Options(HttpContext http, IOptions<UploadOptions> options)
+    {
+        var headers = http.Response.Headers;
+        headers[TusProtocol.TusVersion] = TusProtocol.Version;
+        headers[TusProtocol.TusExtension] = TusProtocol.Extensions;
+        headers[TusProtocol.TusMaxSize] = options.Value.MaxFileSize.ToString(CultureInfo.InvariantCulture);
+        headers[TusProtocol.TusChecksumAlgorithm] = TusProtocol.ChecksumAlgorithms;
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options)
+    {
+        var request = http.Request;
+        if (!TusMetadata.TryParse(request.Headers[TusProtocol.UploadMetadata], out var metadata, out var metadataError))
+        {
+            return Problem.BadRequest("invalid_metadata", metadataError!);
+        }
+
+        var (kind, parts, concatError) = ParseConcat(request.Headers[TusProtocol.UploadConcat]);
+        if (concatError is not null)
+        {
+            return Problem.BadRequest("invalid_upload_concat", concatError);
+        }
+
+        var (length, lengthError) = ParseCreationLength(request, kind);
+        if (lengthError is not null)
+        {
+            return lengthError;
+        }
+
+        var projectId = TusMetadata.Value(metadata, "projectId", "project_id");
+        if (projectId is not null && !RequestRules.IsValidProjectId(projectId))
+        {
+            return Problem.BadRequest("invalid_project_id", $"projectId must be 1-{RequestRules.MaxProjectIdLength} letters, digits, '-', '_' or '.'");
+        }
+
+        var filename = TusMetadata.Value(metadata, "filename", "name")
+            ?? (TusMetadata.Value(metadata, "filetype", "type") is { } type && ExtensionByContentType.TryGetValue(type, out var extension) ? "upload" + extension : "");
+        var uploadId = Guid.NewGuid();
+        var session = grains.GetGrain<IUploadSessionGrain>(uploadId);
+        var created = await session.InitiateAsync(new InitiateUpload(
+            filename, length, projectId, options.Value.ChunkSize, MetadataJson: metadata.Count > 0 ? metadata.ToJsonString() : null,
+            Mode: UploadMode.Append, Kind: kind, Parts: parts));
+        if (created.Value is not { } snapshot)
+        {
+            return created.Error!.ToProblem();
+        }
+
+        http.Response.Headers.Location = TusProtocol.UploadPath(uploadId);
+        SetExpires(http, snapshot);
+        if (request.ContentType == TusProtocol.OffsetOctetStream && request.ContentLength is not 0)
+        {
+            // creation-with-upload: the body is the upload's first bytes.
+            var (stored, problem) = await ReceiveAsync(http, session, offset: 0, options.Value.ChunkSize);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            http.Response.Headers[TusProtocol.UploadOffset] = stored!.UploadedBytes.ToString(CultureInfo.InvariantCulture);
+            SetExpires(http, stored);
+        }
+
+        return TypedResults.StatusCode(StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> HeadAsync(string uploadId, HttpContext http, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(uploadId, out var id))
+        {
+            return UploadEndpoints.UploadNotFound();
+        }
+
+        var session = grains.GetGrain<IUploadSessionGrain>(id);
+
+        // A client asking where it stands is about to resume: whatever request held the upload is stale.
+        await session.EndAppendAsync(null);
+        var result = await session.GetAsync();
+        if (result.Value is not { } snapshot)
+        {
+            return result.Error!.ToProblem();
+        }
+
+        if (Gone(snapshot) is { } gone)
+        {
+            return gone;
+        }
+
+        var headers = http.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers[TusProtocol.UploadOffset] = snapshot.UploadedBytes.ToString(CultureInfo.InvariantCulture);
+        if (snapshot.TotalSize is { } total)
+        {
+            headers[TusProtocol.UploadLength] = total.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            headers[TusProtocol.UploadDeferLength] = "1";
+        }
+
+        if (TusMetadata.Encode(snapshot.MetadataJson) is { } metadata)
+        {
+            headers[TusProtocol.UploadMetadata] = metadata;
+        }
+
+        if (ConcatHeader(snapshot) is { } concat)
+        {
+            headers[TusProtocol.UploadConcat] = concat;
+        }
+
+        SetExpires(http, snapshot);
+        return TypedResults.Ok();
+    }
+
+    private static async Task<IResult> PatchAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options)
+    {
+        if (!Guid.TryParse(uploadId, out var id))
+        {
+            return UploadEndpoints.UploadNotFound();
+        }
+
+        var request = http.Request;
+        if (request.ContentType != TusProtocol.OffsetOctetStream)
+        {
+            return Problem.Create(StatusCodes.Status415UnsupportedMediaType, "offset_octet_stream_required", $"PATCH bodies must be {TusProtocol.OffsetOctetStream}");
+        }
+
+        if (!long.TryParse(request.Headers[TusProtocol.UploadOffset], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+        {
+            return Problem.BadRequest("invalid_upload_offset", "Upload-Offset must be a non-negative integer");
+        }
+
+        var session = grains.GetGrain<IUploadSessionGrain>(id);
+        if (request.Headers.ContainsKey(TusProtocol.UploadLength))
+        {
+            // creation-defer-length: the length arrives with a PATCH.
+            if (!long.TryParse(request.Headers[TusProtocol.UploadLength], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            {
+                return Problem.BadRequest("invalid_upload_length", "Upload-Length must be a non-negative integer");
+            }
+
+            if ((await session.DeclareLengthAsync(length)).Error is { } lengthError)
+            {
+                return lengthError.ToProblem();
+            }
+        }
+
+        var (stored, problem) = await ReceiveAsync(http, session, offset, options.Value.ChunkSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        http.Response.Headers[TusProtocol.UploadOffset] = stored!.UploadedBytes.ToString(CultureInfo.InvariantCulture);
+        SetExpires(http, stored);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> TerminateAsync(string uploadId, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(uploadId, out var id))
+        {
+            return UploadEndpoints.UploadNotFound();
+        }
+
+        var result = await grains.GetGrain<IUploadSessionGrain>(id).CancelAsync();
+        return result.IsSuccess ? TypedResults.NoContent() : result.Error!.ToProblem();
+    }
+
+    private static async Task<IResult> DownloadAsync(string uploadId, IGrainFactory grains, IChunkStore store)
+    {
+        if (!Guid.TryParse(uploadId, out var id))
+        {
+            return UploadEndpoints.UploadNotFound();
+        }
+
+        return await VideoEndpoints.StreamAsync(id, grains, store);
+    }
+
+    /// <summary>Streams the request body into the session from <paramref name="offset"/>, verifying Upload-Checksum when sent.</summary>
+    private static async Task<(UploadSnapshot? Stored, IResult? Problem)> ReceiveAsync(HttpContext http, IUploadSessionGrain session, long offset, int pieceSize)
+    {
+        TusChecksum? checksum = null;
+        if (http.Request.Headers[TusProtocol.UploadChecksum].ToString() is { Length: > 0 } checksumHeader
+            && !TusChecksum.TryParse(checksumHeader, out checksum, out var checksumCode, out var checksumError))
+        {
+            return (null, Problem.BadRequest(checksumCode!, checksumError!));
+        }
+
+        using var _ = checksum;
+        var begun = await session.BeginAppendAsync(offset);
+        if (begun.Value is not { } lease)
+        {
+            return (null, ToTusProblem(begun.Error!));
+        }
+
+        try
+        {
+            if (await TusBodyStreamer.StreamAsync(http.Request.Body, session, lease, checksum, pieceSize, http.RequestAborted) is { } streamError)
+            {
+                return (null, ToTusProblem(streamError));
+            }
+
+            if (checksum is not null)
+            {
+                if (!checksum.Matches())
+                {
+                    return (null, Problem.Create(TusProtocol.ChecksumMismatchStatus, "checksum_mismatch", "the body does not match Upload-Checksum; its bytes were discarded"));
+                }
+
+                var committed = await session.CommitAppendAsync(lease.Id);
+                return committed.Value is { } snapshot ? (snapshot, null) : (null, ToTusProblem(committed.Error!));
+            }
+
+            var after = await session.GetAsync();
+            return after.Value is { } current ? (current, null) : (null, ToTusProblem(after.Error!));
+        }
+        finally
+        {
+            await session.EndAppendAsync(lease.Id);
+        }
+    }
+
+    private static (UploadKind Kind, Guid[]? Parts, string? Error) ParseConcat(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return (UploadKind.Whole, null, null);
+        }
+
+        if (header == "partial")
+        {
+            return (UploadKind.Partial, null, null);
+        }
+
+        if (!header.StartsWith("final;", StringComparison.Ordinal))
+        {
+            return (UploadKind.Whole, null, "Upload-Concat must be 'partial' or 'final;<upload URLs>'");
+        }
+
+        var parts = new List<Guid>();
+        foreach (var url in header["final;".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!TusProtocol.TryParseUploadUrl(url, out var part))
+            {
+                return (UploadKind.Whole, null, $"'{url}' is not an upload URL of this server");
+            }
+
+            parts.Add(part);
+        }
+
+        return (UploadKind.Final, [.. parts], null);
+    }
+
+    private static (long? Length, IResult? Problem) ParseCreationLength(HttpRequest request, UploadKind kind)
+    {
+        var hasLength = request.Headers.ContainsKey(TusProtocol.UploadLength);
+        var deferred = request.Headers.ContainsKey(TusProtocol.UploadDeferLength);
+        if (kind == UploadKind.Final)
+        {
+            return hasLength
+                ? (null, Problem.BadRequest("invalid_upload_length", "a final upload's length is the sum of its parts; send no Upload-Length"))
+                : (null, null);
+        }
+
+        if (hasLength == deferred)
+        {
+            return (null, Problem.BadRequest("invalid_upload_length", "send either Upload-Length or Upload-Defer-Length: 1"));
+        }
+
+        if (deferred)
+        {
+            return request.Headers[TusProtocol.UploadDeferLength] == "1"
+                ? (null, null)
+                : (null, Problem.BadRequest("invalid_upload_length", "Upload-Defer-Length must be 1"));
+        }
+
+        return long.TryParse(request.Headers[TusProtocol.UploadLength], NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+            ? (length, null)
+            : (null, Problem.BadRequest("invalid_upload_length", "Upload-Length must be a non-negative integer"));
+    }
+
+    private static string? ConcatHeader(UploadSnapshot snapshot) => snapshot.Kind switch
+    {
+        UploadKind.Partial => "partial",
+        UploadKind.Final => "final;" + string.Join(' ', snapshot.Parts.Select(TusProtocol.UploadPath)),
+        _ => null,
+    };
+
+    /// <summary>Terminated, expired and failed uploads are gone for tus clients.</summary>
+    private static IResult? Gone(UploadSnapshot snapshot) => snapshot.Status switch
+    {
+        UploadStatus.Cancelled => ToTusProblem(new UploadError(UploadErrorCode.UploadCancelled, "the upload was terminated")),
+        UploadStatus.Expired => ToTusProblem(new UploadError(UploadErrorCode.UploadExpired, "the upload expired")),
+        UploadStatus.Failed => Problem.Create(StatusCodes.Status410Gone, "upload_failed", "the upload failed: " + snapshot.FailureReason),
+        _ => null,
+    };
+
+    /// <summary>Where tus prescribes a status, use it; otherwise the seed API's mapping.</summary>
+    private static IResult ToTusProblem(UploadError error) => error.Code switch
+    {
+        UploadErrorCode.WrongUploadMode => Problem.Create(StatusCodes.Status403Forbidden, "wrong_upload_mode", error.Detail),
+        UploadErrorCode.LengthMismatch => Problem.Create(StatusCodes.Status413PayloadTooLarge, "length_mismatch", error.Detail),
+        _ => error.ToProblem(),
+    };
+
+    private static void SetExpires(HttpContext http, UploadSnapshot snapshot)
+    {
+        if (snapshot.Status.AcceptsBytes())
+        {
+            http.Response.Headers[TusProtocol.UploadExpires] = snapshot.ExpiresAt.ToString("R", CultureInfo.InvariantCulture);
+        }
+    }
+}
