@@ -62,12 +62,13 @@ public static class LegacyVideoUpload
         {
             // A form post cannot be resumed: release what the broken request started.
             await upload.AbandonAsync();
-            if (ex is InvalidDataException)
+            if (http.RequestAborted.IsCancellationRequested || ex is BadHttpRequestException)
             {
-                return Problem.BadRequest("invalid_multipart", ex.Message);
+                throw;
             }
 
-            throw;
+            // The client is still there, so the body itself was malformed (e.g. it ended before its closing boundary).
+            return Problem.BadRequest("invalid_multipart", "the multipart body is malformed: " + ex.Message);
         }
     }
 
