@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
+using Orleans.Configuration;
 using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Cleanup;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.GrainStorage;
 
@@ -18,6 +20,8 @@ public static class UploadsHostingExtensions
     {
         services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
+        services.AddOptions<CleanupOptions>().Bind(configuration.GetSection(CleanupOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CleanupOptions>, CleanupOptionsValidator>());
         services.TryAddSingleton<IChunkStore, FileSystemChunkStore>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
@@ -28,6 +32,11 @@ public static class UploadsHostingExtensions
     {
         silo.Services.AddUploadStorage(configuration);
         silo.UseSystemTextJsonGrainStorageSerializer();
+
+        // Reminders refuse periods under their minimum (a minute by default); the cleanup's period is the setting that counts.
+        var cleanupPeriod = configuration.GetSection(CleanupOptions.SectionName).Get<CleanupOptions>()?.ReminderPeriod ?? new CleanupOptions().ReminderPeriod;
+        silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, cleanupPeriod.Ticks)));
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<ICleanupGrain>(ICleanupGrain.Key).EnsureScheduledAsync());
         return silo;
     }
 

@@ -65,6 +65,17 @@ public interface IUploadSessionGrain : IGrainWithGuidKey
     [Alias("Cancel")]
     Task<UploadResult<UploadSnapshot>> CancelAsync();
 
+    /// <summary>
+    /// The cleanup grain's visit: expires an idle session, releases an unclaimed part, removes an ended session's
+    /// bookkeeping after the retention period. Returns when to look again, or null for never (completed, removed).
+    /// </summary>
+    [Alias("Sweep")]
+    Task<DateTimeOffset?> SweepAsync();
+
+    /// <summary>Whether this session still needs its temp data (so the orphan sweep must leave it).</summary>
+    [Alias("OwnsTempData")]
+    Task<bool> OwnsTempDataAsync();
+
     /// <summary>Expires the session if it has been idle longer than the upload timeout; returns its status.</summary>
     [Alias("ExpireIfIdle")]
     Task<UploadStatus> ExpireIfIdleAsync();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Cleanup;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Statistics;
 using Orleans.Uploads.Grains.Videos;
@@ -22,6 +23,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     private readonly IPersistentState<UploadSessionState> _stored;
     private readonly IChunkStore _chunks;
     private readonly UploadOptions _options;
+    private readonly CleanupOptions _cleanup;
     private readonly TimeProvider _clock;
     private readonly ILogger<UploadSessionGrain> _logger;
     private readonly StateWriteCoalescer _writer;
@@ -39,12 +41,14 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         [PersistentState("session", GrainStorageNames.Uploads)] IPersistentState<UploadSessionState> stored,
         IChunkStore chunks,
         IOptions<UploadOptions> options,
+        IOptions<CleanupOptions> cleanup,
         TimeProvider clock,
         ILogger<UploadSessionGrain> logger)
     {
         _stored = stored;
         _chunks = chunks;
         _options = options.Value;
+        _cleanup = cleanup.Value;
         _clock = clock;
         _logger = logger;
         _writer = new StateWriteCoalescer(SaveAsync);
@@ -120,6 +124,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         _state.CreatedAt = now;
         _state.LastActivityAt = now;
         await _writer.FlushAsync();
+        await DeadlineIndex.FileAsync(GrainFactory, UploadId, _state.LastActivityAt + _options.UploadTimeout, _cleanup.BucketWidth);
         Report(UploadEvent.Transition(UploadStatus.None, UploadStatus.Initiated));
         LogInitiated(UploadId, filename, (fileSize ?? 0) / 1024.0 / 1024.0);
 
@@ -485,6 +490,52 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         Report(UploadEvent.Transition(from, UploadStatus.Cancelled));
         LogCancelled(UploadId);
         return UploadResult.Ok(Snapshot());
+    }
+
+    public async Task<DateTimeOffset?> SweepAsync()
+    {
+        await ExpireIfIdleAsync();
+        var now = Now;
+        switch (_state.Status)
+        {
+            case UploadStatus.Initiated or UploadStatus.Uploading:
+                return _state.LastActivityAt + _options.UploadTimeout;
+            case UploadStatus.Completed when _state.Kind == UploadKind.Partial && !_state.PartReleased:
+                if (now - _state.LastActivityAt <= _options.UploadTimeout)
+                {
+                    return _state.LastActivityAt + _options.UploadTimeout;
+                }
+
+                // No final upload claimed this part in time.
+                await ReleasePartAsync();
+                return null;
+            case UploadStatus.Cancelled or UploadStatus.Expired or UploadStatus.Failed:
+                if (now - _state.LastActivityAt < _cleanup.Retention)
+                {
+                    return _state.LastActivityAt + _cleanup.Retention;
+                }
+
+                await PurgeAsync();
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    public Task<bool> OwnsTempDataAsync() => Task.FromResult(
+        _state.Status.AcceptsBytes()
+        || (_state.Status == UploadStatus.Completed && _state.Kind == UploadKind.Partial && !_state.PartReleased)
+        || _completion is not null);
+
+    /// <summary>Removes an ended session's bookkeeping: from now on the upload id is unknown.</summary>
+    private async Task PurgeAsync()
+    {
+        await DeleteTempDataAsync();
+        await _stored.ClearStateAsync();
+        _state = new UploadSessionState();
+        _stored.State = _state;
+        LogPurged(UploadId);
+        DeactivateOnIdle();
     }
 
     public async Task<UploadStatus> ExpireIfIdleAsync()
@@ -979,6 +1030,9 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
 
     [LoggerMessage(LogLevel.Information, "Upload session {UploadId} expired after {Idle} idle")]
     private partial void LogExpired(Guid uploadId, TimeSpan idle);
+
+    [LoggerMessage(LogLevel.Information, "Upload session {UploadId} removed after its retention period")]
+    private partial void LogPurged(Guid uploadId);
 
     [LoggerMessage(LogLevel.Error, "Upload session {UploadId}: chunk store failure")]
     private partial void LogStorageFailure(Exception exception, Guid uploadId);
