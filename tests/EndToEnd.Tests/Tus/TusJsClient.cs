@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using Orleans.Uploads.TestSupport;
+
+namespace Orleans.Uploads.EndToEnd.Tests.Tus;
+
+/// <summary>
+/// tests/Clients/tus-js/upload.mjs: the real tus-js-client (Node build) run by <c>node</c> against a gateway's /files/.
+/// Its dependencies come from scripts/install-test-prerequisites.sh (npm ci of the committed package-lock.json).
+/// </summary>
+public sealed class TusJsClient(GatewayServer server)
+{
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string Directory { get; } = Path.Combine(RepositoryPaths.Root, "tests", "Clients", "tus-js");
+
+    public Uri Endpoint => new(server.BaseAddress, "/files/");
+
+    /// <summary>Fails (never skips) when the client's packages are not installed.</summary>
+    public static void RequireInstalled()
+    {
+        var package = Path.Combine(Directory, "node_modules", "tus-js-client", "package.json");
+        if (!File.Exists(package))
+        {
+            Assert.Fail($"tus-js-client is not installed: {package} is missing. Run scripts/install-test-prerequisites.sh "
+                + "(it runs npm ci in tests/Clients/tus-js) before these tests.");
+        }
+    }
+
+    /// <summary>A new upload of <paramref name="file"/> to the gateway's endpoint; expects exit code 0.</summary>
+    public Task<TusJsResult> UploadAsync(RandomFile file, string mode, string filename, params string[] options) =>
+        RunAsync(["--endpoint", Endpoint.ToString(), "--file", file.Path, "--mode", mode, "--filename", filename, .. options]);
+
+    /// <summary>Resumes the upload at <paramref name="uploadUrl"/> (HEAD, then PATCH from its offset); expects exit code 0.</summary>
+    public Task<TusJsResult> ResumeAsync(RandomFile file, string uploadUrl, params string[] options) =>
+        RunAsync(["--file", file.Path, "--mode", "resume", "--upload-url", uploadUrl, .. options]);
+
+    public static string Bytes(long count) => count.ToString(CultureInfo.InvariantCulture);
+
+    private async Task<TusJsResult> RunAsync(string[] arguments)
+    {
+        RequireInstalled();
+        var run = await ClientProcess.RunAsync("node", ["upload.mjs", .. arguments], Directory, RunTimeout);
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (run.ExitCode != 0 || lines.Length != 1)
+        {
+            Assert.Fail($"tus-js-client run failed (expected exit code 0 and one JSON line)\n{run.Describe()}\n{ServerOutput}");
+        }
+
+        try
+        {
+            var result = JsonSerializer.Deserialize<TusJsResult>(lines[0], Json) ?? throw new JsonException("null");
+            return result with { Run = run };
+        }
+        catch (JsonException ex)
+        {
+            Assert.Fail($"tus-js-client printed no result JSON ({ex.Message})\n{run.Describe()}");
+            throw;
+        }
+    }
+
+    public string ServerOutput => $"--- {server.Process.Name} output ---\n{server.Process.Output}";
+}
+
+/// <summary>The one JSON line upload.mjs prints.</summary>
+public sealed record TusJsResult(string Url, long BytesUploaded, bool Aborted, long? FirstPatchOffset, Dictionary<string, int> Requests, int Retries)
+{
+    public ClientRun? Run { get; init; }
+
+    public int RequestCount(string method) => Requests.GetValueOrDefault(method);
+
+    /// <summary>Only the HTTP methods that were sent, e.g. "HEAD=1 PATCH=12".</summary>
+    public string RequestSummary => string.Join(' ', Requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value}"));
+}
