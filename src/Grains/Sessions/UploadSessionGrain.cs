@@ -479,7 +479,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
 
         var from = _state.Status;
         _state.Status = UploadStatus.Cancelled;
-        _state.LastActivityAt = Now;
+        _state.EndedAt = Now;
 
         // Let writes already under way land before their file is removed.
         await Task.WhenAll(_chunksInFlight.Values);
@@ -510,9 +510,10 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
                 await ReleasePartAsync();
                 return null;
             case UploadStatus.Cancelled or UploadStatus.Expired or UploadStatus.Failed:
-                if (now - _state.LastActivityAt < _cleanup.Retention)
+                var ended = _state.EndedAt ?? _state.LastActivityAt;
+                if (now - ended < _cleanup.Retention)
                 {
-                    return _state.LastActivityAt + _cleanup.Retention;
+                    return ended + _cleanup.Retention;
                 }
 
                 await PurgeAsync();
@@ -549,6 +550,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
 
         var from = _state.Status;
         _state.Status = UploadStatus.Expired;
+        _state.EndedAt = Now;
         _state.FailureReason = $"idle for {idle:g}, longer than the upload timeout {_options.UploadTimeout:g}";
         await DeleteTempDataAsync();
         await _writer.FlushAsync();
@@ -769,6 +771,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     {
         var from = _state.Status;
         _state.Status = UploadStatus.Failed;
+        _state.EndedAt = Now;
         _state.FailureCode = code;
         _state.FailureReason = reason;
         await DeleteTempDataAsync();

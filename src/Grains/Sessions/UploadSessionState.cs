@@ -45,6 +45,9 @@ public sealed class UploadSessionState
     /// <summary>A partial upload whose bytes a final upload has consumed.</summary>
     [Id(22)] public bool PartReleased { get; set; }
 
+    /// <summary>When the session was cancelled, expired or failed: its retention period counts from here.</summary>
+    [Id(23)] public DateTimeOffset? EndedAt { get; set; }
+
     [JsonIgnore]
     public UploadLayout? Layout => TotalSize is { } size ? new UploadLayout(size, ChunkSize) : null;
 
