@@ -58,6 +58,6 @@ public sealed class ConcatenationTests(UploadClusterFixture cluster) : IClassFix
         await final.InitiateAsync(new InitiateUpload("whole.mp4", null, Mode: UploadMode.Append, Kind: UploadKind.Final, Parts: [partId]));
 
         Assert.Null(await cluster.Grains.GetGrain<IVideoGrain>(partId).GetAsync());
-        Assert.Equal(UploadErrorCode.UploadCompleted, (await final.BeginAppendAsync(1000)).Code());
+        Assert.Equal(UploadErrorCode.WrongUploadMode, (await final.BeginAppendAsync(1000)).Code());
     }
 }

@@ -25,8 +25,19 @@ public static class ClusterHosting
                 case ClusteringKind.Localhost:
                     client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
                     break;
-                default:
-                    throw new InvalidOperationException($"{ClusterSettings.SectionName}:Clustering={settings.Clustering} is not supported by this build.");
+                case ClusteringKind.Postgres:
+                    var connectionString = settings.RequirePostgres();
+                    client.Configure<ClusterOptions>(cluster =>
+                    {
+                        cluster.ClusterId = settings.ClusterId;
+                        cluster.ServiceId = settings.ServiceId;
+                    });
+                    client.UseAdoNetClustering(options =>
+                    {
+                        options.Invariant = UploadsSiloConfiguration.PostgresInvariant;
+                        options.ConnectionString = connectionString;
+                    });
+                    break;
             }
 
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);

@@ -16,9 +16,11 @@ namespace Orleans.Uploads.Gateway.Tus;
 /// </summary>
 public static class TusEndpoints
 {
-    private static readonly Dictionary<string, string> ExtensionByContentType = new FileExtensionContentTypeProvider().Mappings
-        .GroupBy(mapping => mapping.Value, StringComparer.OrdinalIgnoreCase)
-        .ToDictionary(group => group.Key, group => group.Min(mapping => mapping.Key)!, StringComparer.OrdinalIgnoreCase);
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new()
+    {
+        // Missing from the framework's table, but one of the seed's video types.
+        Mappings = { [".mkv"] = "video/x-matroska" },
+    };
 
     public static IEndpointRouteBuilder MapTusEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -85,7 +87,7 @@ public static class TusEndpoints
         }
 
         var filename = TusMetadata.Value(metadata, "filename", "name")
-            ?? (TusMetadata.Value(metadata, "filetype", "type") is { } type && ExtensionByContentType.TryGetValue(type, out var extension) ? "upload" + extension : "");
+            ?? (TusMetadata.Value(metadata, "filetype", "type") is { } type && AllowedExtensionFor(type, options.Value) is { } extension ? "upload" + extension : "");
         var uploadId = Guid.NewGuid();
         var session = grains.GetGrain<IUploadSessionGrain>(uploadId);
         var created = await session.InitiateAsync(new InitiateUpload(
@@ -189,9 +191,17 @@ public static class TusEndpoints
                 return Problem.BadRequest("invalid_upload_length", "Upload-Length must be a non-negative integer");
             }
 
-            if ((await session.DeclareLengthAsync(length)).Error is { } lengthError)
+            var declared = await session.DeclareLengthAsync(length);
+            if (declared.Value is not { } afterDeclare)
             {
-                return lengthError.ToProblem();
+                return declared.Error!.ToProblem();
+            }
+
+            if (afterDeclare.Status == UploadStatus.Completed && offset == afterDeclare.UploadedBytes && request.ContentLength is null or 0)
+            {
+                // The length was all that was missing (a stream that ended on a chunk boundary): the upload is done.
+                http.Response.Headers[TusProtocol.UploadOffset] = afterDeclare.UploadedBytes.ToString(CultureInfo.InvariantCulture);
+                return TypedResults.NoContent();
             }
         }
 
@@ -213,7 +223,19 @@ public static class TusEndpoints
             return UploadEndpoints.UploadNotFound();
         }
 
-        var result = await grains.GetGrain<IUploadSessionGrain>(id).CancelAsync();
+        var session = grains.GetGrain<IUploadSessionGrain>(id);
+        var current = await session.GetAsync();
+        if (current.Value is not { } snapshot)
+        {
+            return current.Error!.ToProblem();
+        }
+
+        if (Gone(snapshot) is { } gone)
+        {
+            return gone;
+        }
+
+        var result = await session.CancelAsync();
         return result.IsSuccess ? TypedResults.NoContent() : result.Error!.ToProblem();
     }
 
@@ -246,6 +268,11 @@ public static class TusEndpoints
 
         try
         {
+            if (lease.TotalSize is { } total && http.Request.ContentLength is { } length && offset + length > total)
+            {
+                return (null, Problem.Create(StatusCodes.Status413PayloadTooLarge, "length_mismatch", $"{length} bytes at offset {offset} would exceed Upload-Length {total}; nothing was stored"));
+            }
+
             if (await TusBodyStreamer.StreamAsync(http.Request.Body, session, lease, checksum, pieceSize, http.RequestAborted) is { } streamError)
             {
                 return (null, ToTusProblem(streamError));
@@ -270,6 +297,11 @@ public static class TusEndpoints
             await session.EndAppendAsync(lease.Id);
         }
     }
+
+    /// <summary>A client that sent only a media type gets the allowed extension for it (video/mp4 is .mp4, not .m4v).</summary>
+    private static string? AllowedExtensionFor(string contentType, UploadOptions options) =>
+        options.EffectiveExtensions.FirstOrDefault(extension =>
+            ContentTypes.TryGetContentType("upload" + extension, out var type) && string.Equals(type, contentType, StringComparison.OrdinalIgnoreCase));
 
     private static (UploadKind Kind, Guid[]? Parts, string? Error) ParseConcat(string? header)
     {

@@ -23,8 +23,16 @@ public sealed class ClusterSettings
 
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and clients use to reach this silo; defaults to loopback for localhost clustering.</summary>
+    /// <summary>The address other silos and clients use to reach this silo; unset, Orleans picks this host's address.</summary>
     public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>Where the silo listens; unset, on the advertised address if one is set, otherwise on every interface.</summary>
+    public string? ListenIPAddress { get; set; }
+
+    /// <summary>The PostgreSQL connection string, or a start-up failure that names the missing setting.</summary>
+    public string RequirePostgres() => string.IsNullOrWhiteSpace(ConnectionString)
+        ? throw new InvalidOperationException($"{SectionName}:ConnectionString is required when {SectionName}:Clustering is {ClusteringKind.Postgres}.")
+        : ConnectionString;
 
     /// <summary>How long a grain call may take; completing a large upload re-reads and hashes the whole file.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(2);

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -6,6 +7,9 @@ namespace Orleans.Uploads.Grains;
 
 public static class UploadsSiloConfiguration
 {
+    /// <summary>The ADO.NET invariant name of the PostgreSQL driver.</summary>
+    public const string PostgresInvariant = "Npgsql";
+
     /// <summary>A silo that hosts the upload grains, clustered as the <c>Cluster</c> section says.</summary>
     public static ISiloBuilder UseUploadsSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -17,11 +21,49 @@ public static class UploadsSiloConfiguration
                 silo.AddLocalFileGrainStorage();
                 silo.UseInMemoryReminderService();
                 break;
-            default:
-                throw new InvalidOperationException($"{ClusterSettings.SectionName}:Clustering={settings.Clustering} is not supported by this build.");
+            case ClusteringKind.Postgres:
+                var connectionString = settings.RequirePostgres();
+                silo.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = settings.ClusterId;
+                    cluster.ServiceId = settings.ServiceId;
+                });
+                silo.Configure<EndpointOptions>(endpoints => ConfigureEndpoints(endpoints, settings));
+                silo.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = PostgresInvariant;
+                    options.ConnectionString = connectionString;
+                });
+                silo.AddAdoNetGrainStorage(GrainStorageNames.Uploads, options =>
+                {
+                    options.Invariant = PostgresInvariant;
+                    options.ConnectionString = connectionString;
+                });
+                silo.UseAdoNetReminderService(options =>
+                {
+                    options.Invariant = PostgresInvariant;
+                    options.ConnectionString = connectionString;
+                });
+                break;
         }
 
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
         return silo.AddUploadGrains(configuration);
+    }
+
+    private static void ConfigureEndpoints(EndpointOptions endpoints, ClusterSettings settings)
+    {
+        endpoints.SiloPort = settings.SiloPort;
+        endpoints.GatewayPort = settings.GatewayPort;
+        if (settings.AdvertisedIPAddress is { Length: > 0 } advertised)
+        {
+            endpoints.AdvertisedIPAddress = IPAddress.Parse(advertised);
+        }
+
+        var listen = settings.ListenIPAddress is { Length: > 0 } configured ? IPAddress.Parse(configured)
+            : settings.AdvertisedIPAddress is { Length: > 0 } ? endpoints.AdvertisedIPAddress
+            : IPAddress.Any;
+        endpoints.SiloListeningEndpoint = new IPEndPoint(listen, settings.SiloPort);
+        endpoints.GatewayListeningEndpoint = new IPEndPoint(listen, settings.GatewayPort);
     }
 }

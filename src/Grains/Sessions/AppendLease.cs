@@ -2,7 +2,7 @@ namespace Orleans.Uploads.Grains.Sessions;
 
 /// <summary>The right to append to an upload, from <see cref="Offset"/> on, until a newer lease replaces it.</summary>
 [GenerateSerializer, Immutable, Alias("uploads.AppendLease")]
-public sealed record AppendLease([property: Id(0)] Guid Id, [property: Id(1)] long Offset);
+public sealed record AppendLease([property: Id(0)] Guid Id, [property: Id(1)] long Offset, [property: Id(2)] long? TotalSize);
 
 /// <summary>After an append: the durable length, and how far the lease has written (more, while uncommitted).</summary>
 [GenerateSerializer, Immutable, Alias("uploads.AppendProgress")]

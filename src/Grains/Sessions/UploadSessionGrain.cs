@@ -224,7 +224,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
             }
 
             _state.LastActivityAt = Now;
-            return UploadResult.Ok(new AppendLease(_lease.Value, _state.Offset));
+            return UploadResult.Ok(new AppendLease(_lease.Value, _state.Offset, _state.TotalSize));
         }
         finally
         {
@@ -886,10 +886,10 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     };
 
     private UploadError? RefuseAppend() =>
-        RefuseBytes() ?? (_state.Mode != UploadMode.Append
-            ? new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes numbered chunks, not appends")
-            : _state.Kind == UploadKind.Final
-                ? new UploadError(UploadErrorCode.WrongUploadMode, "a final upload is assembled from its parts and takes no bytes of its own")
+        _state.Kind == UploadKind.Final
+            ? new UploadError(UploadErrorCode.WrongUploadMode, "a final upload is assembled from its parts and takes no bytes of its own")
+            : RefuseBytes() ?? (_state.Mode != UploadMode.Append
+                ? new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes numbered chunks, not appends")
                 : null);
 
     private UploadError OffsetMismatch(long offset) =>
