@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace Orleans.Uploads.TestSupport;
+
+/// <summary>A silo as a real process on loopback ports; ready once its gateway port accepts connections.</summary>
+public sealed class SiloServer : IAsyncDisposable
+{
+    private SiloServer(ServerProcess process, SiloPorts ports)
+    {
+        Process = process;
+        Ports = ports;
+    }
+
+    public ServerProcess Process { get; }
+
+    public SiloPorts Ports { get; }
+
+    public static async Task<SiloServer> StartAsync(string workingDirectory, SiloPorts ports, IReadOnlyDictionary<string, string> environment)
+    {
+        var settings = new Dictionary<string, string>(environment)
+        {
+            ["Cluster__SiloPort"] = ports.SiloPort.ToString(CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = ports.GatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["Cluster__AdvertisedIPAddress"] = "127.0.0.1",
+        };
+        var process = ServerProcess.Start("silo", RepositoryPaths.BuiltAssembly("Silo", "Orleans.Uploads.Silo"), workingDirectory, settings);
+        var silo = new SiloServer(process, ports);
+        try
+        {
+            await Eventually.WaitUntilAsync(
+                async () =>
+                {
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException("the silo exited during start-up");
+                    }
+
+                    using var probe = new TcpClient();
+                    try
+                    {
+                        await probe.ConnectAsync("127.0.0.1", ports.GatewayPort);
+                        return true;
+                    }
+                    catch (SocketException)
+                    {
+                        return false;
+                    }
+                },
+                "the silo to accept client connections");
+        }
+        catch (Exception ex)
+        {
+            await silo.DisposeAsync();
+            throw new InvalidOperationException($"silo did not start: {ex.Message}\n{process.Output}", ex);
+        }
+
+        return silo;
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
+
+public sealed record SiloPorts(int SiloPort, int GatewayPort)
+{
+    public static SiloPorts Allocate() => new(FreePort.Next(), FreePort.Next());
+}
