@@ -69,6 +69,7 @@ public static class GatewayHosting
         app.UseRouting();
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapUploadEndpoints();
         app.MapVideoEndpoints();
         app.MapTusEndpoints();

@@ -25,6 +25,7 @@ public static class UploadEndpoints
         uploads.MapGet("/{uploadId}", GetAsync);
         uploads.MapPost("/{uploadId}/complete", CompleteAsync);
         uploads.MapDelete("/{uploadId}", CancelAsync);
+        uploads.MapGet("/{uploadId}/ws", UploadProgressSocket.HandleAsync);
         return routes;
     }
 

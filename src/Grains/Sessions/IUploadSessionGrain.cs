@@ -57,6 +57,13 @@ public interface IUploadSessionGrain : IGrainWithGuidKey
     [Alias("Get")]
     Task<UploadResult<UploadSnapshot>> GetAsync();
 
+    /// <summary>Subscribes an observer to this upload's changes for a minute; watchers renew before that.</summary>
+    [Alias("Watch")]
+    Task<UploadResult<UploadSnapshot>> WatchAsync(IUploadProgressObserver observer);
+
+    [Alias("Unwatch")]
+    Task UnwatchAsync(IUploadProgressObserver observer);
+
     /// <summary>Completes the upload (verified and moved into final storage). Idempotent.</summary>
     [Alias("Complete")]
     Task<UploadResult<VideoRecord>> CompleteAsync();

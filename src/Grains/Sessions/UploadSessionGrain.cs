@@ -7,6 +7,7 @@ using Orleans.Uploads.Grains.Cleanup;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Statistics;
 using Orleans.Uploads.Grains.Videos;
+using Orleans.Utilities;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -29,6 +30,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     private readonly StateWriteCoalescer _writer;
     private readonly Dictionary<int, Task> _chunksInFlight = [];
     private readonly SemaphoreSlim _appendGate = new(1, 1);
+    private readonly ObserverManager<IUploadProgressObserver> _watchers;
     private UploadSessionState _state = new();
     private Task<UploadResult<VideoRecord>>? _completion;
 
@@ -52,7 +54,10 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         _clock = clock;
         _logger = logger;
         _writer = new StateWriteCoalescer(SaveAsync);
+        _watchers = new ObserverManager<IUploadProgressObserver>(WatchDuration, logger);
     }
+
+    public static TimeSpan WatchDuration { get; } = TimeSpan.FromMinutes(1);
 
     private Guid UploadId => this.GetPrimaryKey();
 
@@ -138,6 +143,23 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
 
     public Task<UploadLayout?> GetLayoutAsync() =>
         Task.FromResult(_state.Status != UploadStatus.None && _state.Mode == UploadMode.Chunks ? _state.Layout : null);
+
+    public Task<UploadResult<UploadSnapshot>> WatchAsync(IUploadProgressObserver observer)
+    {
+        if (_state.Status == UploadStatus.None)
+        {
+            return Task.FromResult<UploadResult<UploadSnapshot>>(NotFound());
+        }
+
+        _watchers.Subscribe(observer, observer);
+        return Task.FromResult(UploadResult.Ok(Snapshot()));
+    }
+
+    public Task UnwatchAsync(IUploadProgressObserver observer)
+    {
+        _watchers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
 
     public async Task<UploadResult<ChunkReceipt>> PutChunkAsync(int chunkNumber, ChunkPayload payload, string? sha256Hex)
     {
@@ -806,6 +828,13 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
             // Which changes reached storage is unknown now: reload the stored truth on the next call.
             DeactivateOnIdle();
             throw;
+        }
+
+        // Watchers hear only what is durable.
+        if (_watchers.Count > 0)
+        {
+            var snapshot = Snapshot();
+            _watchers.Notify(watcher => watcher.OnProgressAsync(snapshot).Ignore());
         }
     }
 

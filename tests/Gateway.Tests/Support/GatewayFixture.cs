@@ -57,6 +57,10 @@ public class GatewayFixture : IAsyncLifetime
         (_factory ?? throw new InvalidOperationException("The fixture is not initialized."))
         .CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
+    /// <summary>A WebSocket client talking to the in-memory server.</summary>
+    public Microsoft.AspNetCore.TestHost.WebSocketClient CreateWebSocketClient() =>
+        (_factory ?? throw new InvalidOperationException("The fixture is not initialized.")).Server.CreateWebSocketClient();
+
     /// <summary>The temp file an upload's chunks are written to while it is open.</summary>
     public string TempFileOf(Guid uploadId) => Path.Combine(TempDirectory, uploadId.ToString("N") + ".part");
 

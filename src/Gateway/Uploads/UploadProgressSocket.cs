@@ -1,0 +1,128 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Grains.Sessions;
+
+namespace Orleans.Uploads.Gateway.Uploads;
+
+/// <summary>
+/// <c>GET /api/uploads/{id}/ws</c>: the seed's real-time progress. The socket receives
+/// <c>{"type":"status_update","data":{...upload status...}}</c> now and after every durable change, and is
+/// closed by the server once the upload has ended (completed, failed, cancelled or expired).
+/// </summary>
+public static class UploadProgressSocket
+{
+    private static readonly TimeSpan Renewal = UploadSessionGrain.WatchDuration / 2;
+
+    public static async Task<IResult> HandleAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            return Problem.BadRequest("websocket_required", "connect with a WebSocket to receive progress updates");
+        }
+
+        if (!Guid.TryParse(uploadId, out var id))
+        {
+            return UploadEndpoints.UploadNotFound();
+        }
+
+        var session = grains.GetGrain<IUploadSessionGrain>(id);
+        var updates = Channel.CreateBounded<UploadSnapshot>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+        var watcher = grains.CreateObjectReference<IUploadProgressObserver>(new Watcher(updates.Writer));
+        try
+        {
+            var first = await session.WatchAsync(watcher);
+            if (first.Value is not { } snapshot)
+            {
+                return first.Error!.ToProblem();
+            }
+
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            await StreamAsync(socket, session, watcher, snapshot, updates.Reader, json.Value.SerializerOptions, http.RequestAborted);
+            return Results.Empty;
+        }
+        finally
+        {
+            await session.UnwatchAsync(watcher);
+            grains.DeleteObjectReference<IUploadProgressObserver>(watcher);
+        }
+    }
+
+    private static async Task StreamAsync(
+        WebSocket socket, IUploadSessionGrain session, IUploadProgressObserver watcher, UploadSnapshot snapshot,
+        ChannelReader<UploadSnapshot> updates, JsonSerializerOptions json, CancellationToken aborted)
+    {
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _ = DrainIncomingAsync(socket, closed);
+        while (true)
+        {
+            var message = JsonSerializer.SerializeToUtf8Bytes(new { type = "status_update", data = UploadStatusResponse.From(snapshot) }, json);
+            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, closed.Token);
+            if (!snapshot.Status.AcceptsBytes())
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "upload " + snapshot.Status.ToString().ToLowerInvariant(), CancellationToken.None);
+                return;
+            }
+
+            snapshot = await NextAsync(session, watcher, updates, closed.Token);
+        }
+    }
+
+    /// <summary>The next change; the subscription is renewed whenever none arrives for a while.</summary>
+    private static async Task<UploadSnapshot> NextAsync(IUploadSessionGrain session, IUploadProgressObserver watcher, ChannelReader<UploadSnapshot> updates, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            renewal.CancelAfter(Renewal);
+            try
+            {
+                return await updates.ReadAsync(renewal.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                var renewed = await session.WatchAsync(watcher);
+                if (renewed.Value is { } current && !current.Status.AcceptsBytes())
+                {
+                    return current;
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads (and ignores) what the client sends, to notice when it closes.</summary>
+    private static async Task DrainIncomingAsync(WebSocket socket, CancellationTokenSource closed)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var received = await socket.ReceiveAsync(buffer, closed.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await closed.CancelAsync();
+        }
+    }
+
+    private sealed class Watcher(ChannelWriter<UploadSnapshot> updates) : IUploadProgressObserver
+    {
+        public Task OnProgressAsync(UploadSnapshot snapshot)
+        {
+            updates.TryWrite(snapshot);
+            return Task.CompletedTask;
+        }
+    }
+}
