@@ -30,6 +30,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public int ExitCode => _process.ExitCode;
+
     public string Output => string.Join(Environment.NewLine, _output);
 
     public static ServerProcess Start(string name, string assemblyPath, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)

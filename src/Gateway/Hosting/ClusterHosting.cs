@@ -18,6 +18,13 @@ public static class ClusterHosting
             return builder;
         }
 
+        if (settings.Clustering == ClusteringKind.Postgres)
+        {
+            // Registered before the Orleans client, so a wrong connection string stops start-up with its reason
+            // instead of a client that waits for gateways it can never find.
+            builder.Services.AddHostedService(_ => new PostgresReachabilityCheck(settings.RequirePostgres()));
+        }
+
         builder.UseOrleansClient(client =>
         {
             switch (settings.Clustering)

@@ -61,7 +61,8 @@ public static class PostgresSchema
         }
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct)
+    /// <summary>Opens a connection, or fails with a message that says where PostgreSQL was looked for and why it did not answer.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
         NpgsqlConnectionStringBuilder settings;
         try

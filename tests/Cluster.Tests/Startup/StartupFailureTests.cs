@@ -1,0 +1,44 @@
+using Orleans.Uploads.TestSupport;
+
+namespace Orleans.Uploads.Cluster.Tests.Startup;
+
+/// <summary>A silo or gateway pointed at a database it cannot reach stops at once and says why.</summary>
+public sealed class StartupFailureTests
+{
+    [Theory]
+    [InlineData("Silo", "Orleans.Uploads.Silo", "Silo not started")]
+    [InlineData("Gateway", "Orleans.Uploads.Gateway", "Gateway not started")]
+    public async Task An_unreachable_database_fails_start_up_with_a_clear_message(string project, string assembly, string expected)
+    {
+        using var directory = new TempDirectory("startup");
+        var nobodyListens = FreePort.Next();
+        var environment = new Dictionary<string, string>
+        {
+            ["Cluster__Mode"] = "Client",
+            ["Cluster__Clustering"] = "Postgres",
+            ["Cluster__ConnectionString"] = $"Host=127.0.0.1;Port={nobodyListens};Username=uploads;Password=hunter2;Database=uploads;Timeout=3",
+        };
+
+        await using var process = ServerProcess.Start(
+            project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(process.HasExited), $"the {project} to give up", TimeSpan.FromSeconds(30));
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(expected, process.Output, StringComparison.Ordinal);
+        Assert.Contains($"PostgreSQL could not be reached at 127.0.0.1:{nobodyListens}", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_connection_string_names_the_setting()
+    {
+        using var directory = new TempDirectory("startup");
+        var environment = new Dictionary<string, string> { ["Cluster__Clustering"] = "Postgres" };
+
+        await using var process = ServerProcess.Start("Silo", RepositoryPaths.BuiltAssembly("Silo", "Orleans.Uploads.Silo"), directory.Path, environment);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(process.HasExited), "the silo to give up", TimeSpan.FromSeconds(30));
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("Cluster:ConnectionString is required", process.Output, StringComparison.Ordinal);
+    }
+}
