@@ -69,18 +69,7 @@ public sealed class UploadApi(GatewayServer server)
             Assert.Fail(await DescribeAsync(response, HttpStatusCode.OK, "download content"));
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var body = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[256 * 1024];
-        long length = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-            length += read;
-        }
-
-        return (length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return await HttpDownload.HashAsync(response);
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected, string what)

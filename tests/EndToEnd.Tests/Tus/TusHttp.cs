@@ -30,18 +30,8 @@ public sealed class TusHttp(GatewayServer server)
     public async Task<(HttpStatusCode Status, long Length, string Sha256)> DownloadAsync(string url)
     {
         using var response = await server.Http.GetAsync(new Uri(server.BaseAddress, url), HttpCompletionOption.ResponseHeadersRead);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var body = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[256 * 1024];
-        long length = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-            length += read;
-        }
-
-        return (response.StatusCode, length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        var (length, sha256) = await HttpDownload.HashAsync(response);
+        return (response.StatusCode, length, sha256);
     }
 
     /// <summary>Both download routes of a finished upload give back exactly <paramref name="file"/>.</summary>

@@ -57,6 +57,9 @@ public class GatewayFixture : IAsyncLifetime
         (_factory ?? throw new InvalidOperationException("The fixture is not initialized."))
         .CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
+    /// <summary>Settings a derived fixture adds or overrides.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> ExtraSettings() => [];
+
     /// <summary>A WebSocket client talking to the in-memory server.</summary>
     public Microsoft.AspNetCore.TestHost.WebSocketClient CreateWebSocketClient() =>
         (_factory ?? throw new InvalidOperationException("The fixture is not initialized.")).Server.CreateWebSocketClient();
@@ -81,6 +84,11 @@ public class GatewayFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         };
+        foreach (var (key, value) in ExtraSettings())
+        {
+            settings[key] = value;
+        }
+
         _factory = new GatewayFactory(settings);
 
         // Creating the first client starts the host, silo included; grains answer once it returns.

@@ -29,7 +29,7 @@ public sealed class TusStaleRequestTests(GatewayFixture gateway) : IClassFixture
 
         var offset = await _tus.PatchOkAsync(id, Chunk, file[Chunk..(2 * Chunk)]);
 
-        stale.Release();
+        stale.Resume();
         using (var superseded = await staleResponse.WaitAsync(Patience))
         {
             await HttpAssert.ProblemAsync(superseded, HttpStatusCode.Conflict, "append_superseded");
@@ -56,7 +56,7 @@ public sealed class TusStaleRequestTests(GatewayFixture gateway) : IClassFixture
             Assert.Equal((3 * Chunk).ToString(System.Globalization.CultureInfo.InvariantCulture), TusClient.Header(takeover, "Upload-Offset"));
         }
 
-        stale.Release();
+        stale.Resume();
         using (var superseded = await staleResponse.WaitAsync(Patience))
         {
             await HttpAssert.ProblemAsync(superseded, HttpStatusCode.Conflict, "append_superseded");
@@ -75,10 +75,10 @@ public sealed class TusStaleRequestTests(GatewayFixture gateway) : IClassFixture
 
         // Garbage under a checksum: its pieces are written to the temp file but stay uncommitted until the digest is known.
         var garbage = TestData.RandomBytes(3 * Chunk, seed: 2004);
-        var stale = new StallingContent(garbage, stallAt: Chunk + 500);
+        var stale = new PausingContent(garbage, pauseAt: Chunk + 500, TusClient.OffsetOctetStream);
         var staleResponse = _tus.PatchAsync(
             TusClient.PathOf(id), stale, ("Upload-Offset", "0"), ("Upload-Checksum", TusChecksumTests.ChecksumOf("sha256", garbage)));
-        await stale.Stalled.WaitAsync(Patience);
+        await stale.Paused.WaitAsync(Patience);
         await Eventually.WaitUntilAsync(
             async () => (await ReadTempAsync(id, Chunk)).AsSpan().SequenceEqual(garbage.AsSpan(0, Chunk)),
             "the stuck request's first piece to be staged in the temp file",
@@ -88,7 +88,7 @@ public sealed class TusStaleRequestTests(GatewayFixture gateway) : IClassFixture
         Assert.Equal(0, await _tus.OffsetAsync(id));
         var offset = await _tus.PatchOkAsync(id, 0, file[..(2 * Chunk)]);
 
-        stale.Release();
+        stale.Resume();
         using (var superseded = await staleResponse.WaitAsync(Patience))
         {
             await HttpAssert.ProblemAsync(superseded, HttpStatusCode.Conflict, "append_superseded");
@@ -103,14 +103,14 @@ public sealed class TusStaleRequestTests(GatewayFixture gateway) : IClassFixture
     /// PATCHes at offset 0 a body whose first piece and 5000 more bytes are the file's, then stalls; what it sends
     /// once released is garbage.
     /// </summary>
-    private async Task<(StallingContent Content, Task<HttpResponseMessage> Response)> StartStuckPatchAsync(Guid id, byte[] file)
+    private async Task<(PausingContent Content, Task<HttpResponseMessage> Response)> StartStuckPatchAsync(Guid id, byte[] file)
     {
         var stallAt = Chunk + 5000;
         var body = file.ToArray();
         TestData.RandomBytes(body.Length - stallAt, seed: 2099).CopyTo(body, stallAt);
-        var content = new StallingContent(body, stallAt);
+        var content = new PausingContent(body, stallAt, TusClient.OffsetOctetStream);
         var response = _tus.PatchAsync(TusClient.PathOf(id), content, ("Upload-Offset", "0"));
-        await content.Stalled.WaitAsync(Patience);
+        await content.Paused.WaitAsync(Patience);
         return (content, response);
     }
 

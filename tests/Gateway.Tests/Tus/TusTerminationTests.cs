@@ -1,6 +1,8 @@
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
 
+using Orleans.Uploads.TestSupport;
+
 namespace Orleans.Uploads.Gateway.Tests.Tus;
 
 /// <summary>tus termination: DELETE ends an unfinished upload (204), frees its bytes, and the URL is gone afterwards.</summary>
@@ -51,9 +53,9 @@ public sealed class TusTerminationTests(GatewayFixture gateway) : IClassFixture<
         const int Chunk = GatewayFixture.ChunkSize;
         var file = TestData.RandomBytes(3 * Chunk, seed: 1703);
         var id = await _tus.CreateOkAsync(file.Length);
-        var stuck = new StallingContent(file, stallAt: Chunk + 100);
+        var stuck = new PausingContent(file, pauseAt: Chunk + 100, TusClient.OffsetOctetStream);
         var stuckResponse = _tus.PatchAsync(TusClient.PathOf(id), stuck, ("Upload-Offset", "0"));
-        await stuck.Stalled.WaitAsync(TimeSpan.FromSeconds(15));
+        await stuck.Paused.WaitAsync(TimeSpan.FromSeconds(15));
         await Orleans.Uploads.TestSupport.Eventually.WaitUntilAsync(
             async () => (await _api.GetStatusOkAsync(id)).GetProperty("uploadedBytes").GetInt64() == Chunk,
             "the stuck request's first piece to be committed",
@@ -65,7 +67,7 @@ public sealed class TusTerminationTests(GatewayFixture gateway) : IClassFixture<
         }
 
         Assert.False(File.Exists(gateway.TempFileOf(id)));
-        stuck.Release();
+        stuck.Resume();
         using (var late = await stuckResponse.WaitAsync(TimeSpan.FromSeconds(15)))
         {
             AssertGone(late);

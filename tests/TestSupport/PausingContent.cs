@@ -1,10 +1,10 @@
 using System.Net;
 
-namespace Orleans.Uploads.EndToEnd.Tests;
+namespace Orleans.Uploads.TestSupport;
 
 /// <summary>
 /// A request body that sends its first <c>pauseAt</c> bytes, then stops until <see cref="Resume"/>:
-/// a chunk caught half-way over the wire, deterministically, when the server dies.
+/// a chunk caught half-way over the wire when a server dies, or a client whose connection hangs mid-request.
 /// </summary>
 public sealed class PausingContent : HttpContent
 {
@@ -13,13 +13,13 @@ public sealed class PausingContent : HttpContent
     private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PausingContent(byte[] bytes, int pauseAt)
+    public PausingContent(byte[] bytes, int pauseAt, string contentType = "application/octet-stream")
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pauseAt);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(pauseAt, bytes.Length);
         _bytes = bytes;
         _pauseAt = pauseAt;
-        Headers.ContentType = new("application/octet-stream");
+        Headers.ContentType = new(contentType);
     }
 
     /// <summary>Completes once the first part of the body has been written and flushed to the connection.</summary>
