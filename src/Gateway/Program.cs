@@ -1,20 +1,21 @@
 using Orleans.Uploads.Gateway.Hosting;
+using Orleans.Uploads.Grains;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddUploadsCluster();
-builder.AddUploadGateway();
-
-var app = builder.Build();
-app.MapUploadGateway();
 try
 {
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddUploadsCluster();
+    builder.AddUploadGateway();
+
+    var app = builder.Build();
+    app.MapUploadGateway();
     await app.RunAsync();
     return 0;
 }
-catch (InvalidOperationException ex) when (ex.InnerException is not null || ex.Message.Contains("PostgreSQL", StringComparison.Ordinal))
+catch (Exception ex) when (StartupFailure.TryDescribe(ex, out var reason))
 {
-    // A start-up precondition failed (the database, a setting): say which, without a stack trace.
-    await Console.Error.WriteLineAsync($"Gateway not started: {ex.Message}");
+    // A start-up precondition failed (a setting, the database): say which, without a stack trace.
+    await Console.Error.WriteLineAsync($"Gateway not started: {reason}");
     return 1;
 }
 

@@ -5,23 +5,23 @@ using Orleans.Uploads.Grains;
 // A silo of the upload cluster. Everything comes from configuration (appsettings.json, then environment
 // variables such as Cluster__Clustering and Uploads__TempDirectory), so the same binary runs on a laptop
 // and in a container.
-var builder = Host.CreateApplicationBuilder(args);
-var cluster = ClusterSettings.From(builder.Configuration);
-if (cluster.Clustering == ClusteringKind.Postgres)
+try
 {
-    // The providers need their tables before the silo joins; an empty database just works.
-    using var logging = LoggerFactory.Create(log => log.AddConsole());
-    try
+    var builder = Host.CreateApplicationBuilder(args);
+    var cluster = ClusterSettings.From(builder.Configuration);
+    if (cluster.Clustering == ClusteringKind.Postgres)
     {
+        // The providers need their tables before the silo joins; an empty database just works.
+        using var logging = LoggerFactory.Create(log => log.AddConsole());
         await PostgresSchema.ApplyAsync(cluster.RequirePostgres(), logging.CreateLogger("Orleans.Uploads.Schema"), CancellationToken.None);
     }
-    catch (InvalidOperationException ex)
-    {
-        await Console.Error.WriteLineAsync($"Silo not started: {ex.Message}");
-        return 1;
-    }
-}
 
-builder.UseOrleans(silo => silo.UseUploadsSilo(builder.Configuration));
-await builder.Build().RunAsync();
-return 0;
+    builder.UseOrleans(silo => silo.UseUploadsSilo(builder.Configuration));
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupFailure.TryDescribe(ex, out var reason))
+{
+    await Console.Error.WriteLineAsync($"Silo not started: {reason}");
+    return 1;
+}

@@ -108,7 +108,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         var connectionString = $"Host=127.0.0.1;Port={port};Database=uploads;Username=uploads;Password=s3cret-Pa55;Timeout=3";
 
         var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresSchema.ApplyAsync(connectionString, NullLogger.Instance, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<StartupFailureException>(() => PostgresSchema.ApplyAsync(connectionString, NullLogger.Instance, CancellationToken.None));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         Assert.Contains("PostgreSQL could not be reached", error.Message, StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         var migrations = await Sql.RowsAsync(server.ConnectionString, MigrationRows);
 
         await server.StopAsync();
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(
+        var refused = await Assert.ThrowsAsync<StartupFailureException>(
             () => PostgresSchema.ApplyAsync(server.ConnectionString + ";Timeout=3", NullLogger.Instance, CancellationToken.None));
         Assert.Contains("could not be reached", refused.Message, StringComparison.Ordinal);
 

@@ -31,7 +31,7 @@ public sealed class ClusterSettings
 
     /// <summary>The PostgreSQL connection string, or a start-up failure that names the missing setting.</summary>
     public string RequirePostgres() => string.IsNullOrWhiteSpace(ConnectionString)
-        ? throw new InvalidOperationException($"{SectionName}:ConnectionString is required when {SectionName}:Clustering is {ClusteringKind.Postgres}.")
+        ? throw new StartupFailureException($"{SectionName}:ConnectionString is required when {SectionName}:Clustering is {ClusteringKind.Postgres}.")
         : ConnectionString;
 
     /// <summary>How long a grain call may take; completing a large upload re-reads and hashes the whole file.</summary>

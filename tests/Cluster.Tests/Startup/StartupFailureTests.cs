@@ -23,10 +23,34 @@ public sealed class StartupFailureTests
             project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
         await Eventually.WaitUntilAsync(() => Task.FromResult(process.HasExited), $"the {project} to give up", TimeSpan.FromSeconds(30));
 
-        Assert.NotEqual(0, process.ExitCode);
+        Assert.Equal(1, process.ExitCode);
         Assert.Contains(expected, process.Output, StringComparison.Ordinal);
         Assert.Contains($"PostgreSQL could not be reached at 127.0.0.1:{nobodyListens}", process.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", process.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Silo", "Orleans.Uploads.Silo")]
+    [InlineData("Gateway", "Orleans.Uploads.Gateway")]
+    public async Task Invalid_settings_stop_start_up_naming_each_bad_setting(string project, string assembly)
+    {
+        using var directory = new TempDirectory("startup");
+        var environment = new Dictionary<string, string>
+        {
+            ["Uploads__ChunkSize"] = "10",
+            ["Cleanup__Retention"] = "00:00:00",
+            ["Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        await using var process = ServerProcess.Start(
+            project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(process.HasExited), $"the {project} to give up", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("Uploads:ChunkSize must be between 65536 and 33554432 bytes (got 10)", process.Output, StringComparison.Ordinal);
+        Assert.Contains("Cleanup:Retention must be at least one second", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", process.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public static class PostgresSchema
         }
         catch (ArgumentException ex)
         {
-            throw new InvalidOperationException($"The PostgreSQL connection string is not valid: {ex.Message}", ex);
+            throw new StartupFailureException($"The PostgreSQL connection string is not valid: {ex.Message}", ex);
         }
 
         var connection = new NpgsqlConnection(connectionString);
@@ -83,7 +83,7 @@ public static class PostgresSchema
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException(Unreachable(settings, ex), ex);
+            throw new StartupFailureException(Unreachable(settings, ex), ex);
         }
     }
 
@@ -164,7 +164,7 @@ public static class PostgresSchema
         }
         catch (PostgresException ex)
         {
-            throw new InvalidOperationException($"PostgreSQL schema migration {migration.Name} failed: {ex.Message}", ex);
+            throw new StartupFailureException($"PostgreSQL schema migration {migration.Name} failed: {ex.Message}", ex);
         }
 
         await using var record = Command(connection, transaction, "INSERT INTO uploads_schema_migrations (version, name) VALUES (@version, @name)");
