@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Cleanup;
+using Orleans.Uploads.Grains.Configuration;
+using Orleans.Uploads.Grains.Statistics;
+using Orleans.Uploads.Grains.Videos;
+using Orleans.Utilities;
+
+namespace Orleans.Uploads.Grains.Sessions;
+
+/// <summary>Completion: read-back verification, promotion into final storage, the video record.</summary>
+public sealed partial class UploadSessionGrain
+{
+    public async Task<UploadResult<VideoRecord>> CompleteAsync()
+    {
+        await ExpireIfIdleAsync();
+        switch (_state.Status)
+        {
+            case UploadStatus.Completed when _state.Kind == UploadKind.Partial:
+                return new UploadError(UploadErrorCode.WrongUploadMode, "a partial upload becomes part of a final upload, not a video");
+            case UploadStatus.Completed:
+                return UploadResult.Ok((await GrainFactory.GetGrain<IVideoGrain>(UploadId).GetAsync())!);
+            case UploadStatus.Failed when _state.FailureCode == UploadErrorCode.FileHashMismatch:
+                return new UploadError(UploadErrorCode.FileHashMismatch, _state.FailureReason ?? "the file's sha256 does not match fileHash");
+        }
+
+        if (RefuseBytes() is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!_state.AllBytesStored)
+        {
+            var missing = MissingChunks();
+            return new UploadError(UploadErrorCode.MissingChunks, $"{missing.Length} chunk(s) are not stored yet", missing, _state.Offset);
+        }
+
+        return await EnsureCompletionAsync();
+    }
+
+    private Task<UploadResult<VideoRecord>> EnsureCompletionAsync() => _completion ??= CompleteOnceAsync();
+
+    private async Task<UploadResult<VideoRecord>> CompleteOnceAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            return await RunCompletionAsync();
+        }
+        finally
+        {
+            // A completed upload keeps its finished task; anything else may be tried again.
+            if (_state.Status != UploadStatus.Completed)
+            {
+                _completion = null;
+            }
+        }
+    }
+
+    private async Task<UploadResult<VideoRecord>> RunCompletionAsync()
+    {
+        var layout = _state.Layout!.Value;
+        if (_state.Kind == UploadKind.Partial)
+        {
+            return await CompletePartAsync();
+        }
+
+        string? fileHash = null;
+        if (_options.EnableIntegrityCheck || _state.ExpectedFileHash is not null)
+        {
+            UploadDigest digest;
+            try
+            {
+                digest = await ReadBackAsync(layout);
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                LogStorageFailure(ex, UploadId);
+                return StorageUnavailable();
+            }
+
+            if (_state.Mode == UploadMode.Chunks && await ForgetCorruptChunksAsync(layout, digest) is { } corrupt)
+            {
+                return corrupt;
+            }
+
+            fileHash = Convert.ToHexStringLower(digest.FileHash);
+            if (_state.ExpectedFileHash is { } expected && expected != fileHash)
+            {
+                return await FailAsync(UploadErrorCode.FileHashMismatch, $"the file's sha256 is {fileHash}, not the fileHash {expected} given at initiation");
+            }
+        }
+
+        string storageKey;
+        try
+        {
+            storageKey = await _chunks.PromoteAsync(UploadId, _state.Extension);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            LogStorageFailure(ex, UploadId);
+            return StorageUnavailable();
+        }
+
+        var video = await GrainFactory.GetGrain<IVideoGrain>(UploadId).RegisterAsync(new VideoRecord
+        {
+            Id = UploadId,
+            UploadId = UploadId,
+            ProjectId = _state.ProjectId,
+            Filename = storageKey,
+            OriginalName = _state.Filename,
+            Size = layout.TotalSize,
+            CreatedAt = Now,
+            FileHash = fileHash,
+            MetadataJson = _state.MetadataJson,
+        });
+        if (_state.ProjectId is { } projectId)
+        {
+            await GrainFactory.GetGrain<IProjectVideosGrain>(projectId).AddAsync(video);
+        }
+
+        var from = _state.Status;
+        _state.Status = UploadStatus.Completed;
+        _state.CompletedAt = video.CreatedAt;
+        _state.FileHash = fileHash;
+        Touch();
+        await _writer.FlushAsync();
+        var activeSeconds = (video.CreatedAt - (_state.FirstByteAt ?? _state.CreatedAt)).TotalSeconds;
+        Report(new UploadEvent { From = from, To = UploadStatus.Completed, CompletedBytes = layout.TotalSize, CompletedSeconds = activeSeconds });
+        LogCompleted(UploadId, storageKey, layout.TotalSize);
+        foreach (var part in _state.Parts)
+        {
+            GrainFactory.GetGrain<IUploadSessionGrain>(part).ReleasePartAsync().Ignore();
+        }
+
+        return UploadResult.Ok(video);
+    }
+
+    /// <summary>A finished part keeps its bytes in temp storage until a final upload concatenates it.</summary>
+    private async Task<UploadResult<VideoRecord>> CompletePartAsync()
+    {
+        _state.Status = UploadStatus.Completed;
+        _state.CompletedAt = Now;
+        await _writer.FlushAsync();
+        return new UploadError(UploadErrorCode.WrongUploadMode, "a partial upload becomes part of a final upload, not a video");
+    }
+
+    private Task<UploadDigest> ReadBackAsync(UploadLayout layout)
+    {
+        var withChunkHashes = _state.Mode == UploadMode.Chunks;
+        var uploadId = UploadId;
+        var extension = _state.Extension;
+
+        // Hashing a large file is long CPU and I/O work: run it off the grain's scheduler.
+        return Task.Run(async () =>
+        {
+            await using var content = _chunks.OpenUploadRead(uploadId, extension);
+            return await UploadDigest.ComputeAsync(content, layout.ChunkSize, withChunkHashes, CancellationToken.None);
+        });
+    }
+
+    /// <summary>Chunks whose bytes read back differently than they were written are forgotten, so the client re-sends them.</summary>
+    private async Task<UploadError?> ForgetCorruptChunksAsync(UploadLayout layout, UploadDigest digest)
+    {
+        var corrupt = Enumerable.Range(0, layout.TotalChunks)
+            .Where(chunk => !digest.ChunkHashes.AsSpan(chunk * UploadSessionState.HashLength, UploadSessionState.HashLength).SequenceEqual(_state.HashOf(chunk)))
+            .ToArray();
+        if (corrupt.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var chunk in corrupt)
+        {
+            ChunkBitmap.Clear(_state.StoredChunks, chunk);
+            _state.CountRetry(chunk);
+        }
+
+        await _writer.FlushAsync();
+        Report(new UploadEvent { ChunksRejected = corrupt.Length });
+        LogCorruptOnDisk(UploadId, corrupt.Length);
+        return new UploadError(UploadErrorCode.MissingChunks, $"{corrupt.Length} chunk(s) read back differently than written; send them again", corrupt);
+    }
+
+    private async Task<UploadError> FailAsync(UploadErrorCode code, string reason)
+    {
+        var from = _state.Status;
+        _state.Status = UploadStatus.Failed;
+        _state.EndedAt = Now;
+        _state.FailureCode = code;
+        _state.FailureReason = reason;
+        await DeleteTempDataAsync();
+        await _writer.FlushAsync();
+        Report(UploadEvent.Transition(from, UploadStatus.Failed));
+        LogFailed(UploadId, reason);
+        return new UploadError(code, reason);
+    }
+}
