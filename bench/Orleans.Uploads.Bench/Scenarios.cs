@@ -1,0 +1,111 @@
+namespace Orleans.Uploads.Bench;
+
+public enum ScenarioKind
+{
+    /// <summary>One file, uploaded <see cref="BenchOptions.Runs"/> times: MB/s, CPU, RSS, GC.</summary>
+    Throughput,
+
+    /// <summary>Many 1 MiB sessions with many clients in flight: uploads/s and chunk latency.</summary>
+    ManySmall,
+
+    /// <summary>Three whole-file uploads at once: the server's peak RSS.</summary>
+    Memory,
+
+    /// <summary>A quarter-size upload, then the whole file, in one server: allocation and GC counts per MiB and per chunk.</summary>
+    Gc,
+}
+
+/// <summary>A scenario: what runs against which server shape. The upload delegate returns the stored file to verify.</summary>
+public sealed record Scenario(
+    string Name,
+    string Description,
+    ScenarioKind Kind,
+    Shape Shape,
+    IReadOnlyDictionary<string, string> Environment,
+    Func<UploadContext, CancellationToken, Task<string>>? Upload = null,
+    string? BaselineName = "baseline");
+
+/// <summary>What an upload delegate gets: the client, the file and the servers it talks to.</summary>
+public sealed record UploadContext(HttpClient Http, BenchFile File, long Length, ServerSet Servers, BenchOptions Options, string Run)
+{
+    public string Sha256 => File.PrefixSha256(Length);
+}
+
+public static class Scenarios
+{
+    private static readonly Dictionary<string, string> NoFsync = new() { ["Uploads__FlushToDisk"] = "false" };
+    private static readonly Dictionary<string, string> Defaults = [];
+
+    public static IReadOnlyList<Scenario> All { get; } =
+    [
+        new("baseline", "Raw Kestrel: the whole file as one PUT, body streamed to a file, one fsync at the end (bench baseline-server process)",
+            ScenarioKind.Throughput, Shape.Baseline, Defaults, BaselineUpload(fsync: true), BaselineName: null),
+        new("seed-1", "Seed API, 5 MiB chunks, 1 in flight, standalone gateway (silo in process)",
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, SeedUpload(inFlight: 1)),
+        new("seed-3", "Seed API, 5 MiB chunks, 3 in flight, standalone gateway (silo in process)",
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, SeedUpload(inFlight: 3)),
+        new("cluster-1", "Seed API, 5 MiB chunks, 1 in flight, gateway (client mode) + separate silo process",
+            ScenarioKind.Throughput, Shape.Cluster, Defaults, SeedUpload(inFlight: 1)),
+        new("cluster-3", "Seed API, 5 MiB chunks, 3 in flight, gateway (client mode) + separate silo process",
+            ScenarioKind.Throughput, Shape.Cluster, Defaults, SeedUpload(inFlight: 3)),
+        new("tus-5mib", "tus 1.0.0, sequential 5 MiB PATCHes, standalone gateway",
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusUpload(5 * Sizes.MiB)),
+        new("tus-whole", "tus 1.0.0, one PATCH with the whole file, standalone gateway",
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusUpload(null)),
+        new("many", "Many small uploads: 1 MiB sessions (initiate + one chunk PUT) with 32 clients in flight, standalone gateway",
+            ScenarioKind.ManySmall, Shape.Standalone, Defaults),
+        new("memory", "3 whole-file uploads at once (seed API, 3 in flight each), standalone gateway: peak RSS",
+            ScenarioKind.Memory, Shape.Standalone, Defaults),
+        new("gc", "GC during a long upload: after two unmeasured warm-ups, a quarter-size upload, then the whole file (seed API, 3 in flight), standalone gateway",
+            ScenarioKind.Gc, Shape.Standalone, Defaults),
+        new("baseline-nofsync", "Raw Kestrel baseline without the final fsync (page cache only)",
+            ScenarioKind.Throughput, Shape.Baseline, Defaults, BaselineUpload(fsync: false), BaselineName: null),
+        new("seed-3-nofsync", "seed-3 with Uploads__FlushToDisk=false (no fsync per chunk; grain state writes still fsync)",
+            ScenarioKind.Throughput, Shape.Standalone, NoFsync, SeedUpload(inFlight: 3), BaselineName: "baseline-nofsync"),
+        new("cluster-3-nofsync", "cluster-3 with Uploads__FlushToDisk=false",
+            ScenarioKind.Throughput, Shape.Cluster, NoFsync, SeedUpload(inFlight: 3), BaselineName: "baseline-nofsync"),
+    ];
+
+    public static IReadOnlyList<string> DefaultNames { get; } =
+        ["baseline", "seed-1", "seed-3", "cluster-1", "cluster-3", "tus-5mib", "tus-whole", "many", "memory", "gc", "baseline-nofsync", "seed-3-nofsync"];
+
+    public static IReadOnlyList<string> ExtraNames { get; } = [.. All.Select(s => s.Name).Except(DefaultNames)];
+
+    public static IReadOnlyList<string> Select(string[]? requested)
+    {
+        var names = (requested ?? []).SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (names.Count == 0)
+        {
+            return DefaultNames;
+        }
+
+        foreach (var name in names.Where(n => All.All(s => s.Name != n)))
+        {
+            throw new ArgumentException($"unknown scenario '{name}'; known: {string.Join(", ", All.Select(s => s.Name))}");
+        }
+
+        // Always in the canonical order, so a baseline runs before what is compared with it.
+        return [.. All.Select(s => s.Name).Where(names.Contains)];
+    }
+
+    public static Scenario Get(string name) => All.Single(s => s.Name == name);
+
+    private static Func<UploadContext, CancellationToken, Task<string>> BaselineUpload(bool fsync) => async (context, cancellationToken) =>
+    {
+        var name = $"run-{context.Run}.bin";
+        await Clients.BaselineAsync(context.Http, context.File, context.Length, name, fsync, cancellationToken);
+        return Path.Combine(context.Servers.DataDirectory, "received", name);
+    };
+
+    private static Func<UploadContext, CancellationToken, Task<string>> SeedUpload(int inFlight) => async (context, cancellationToken) =>
+    {
+        var id = await Clients.SeedAsync(context.Http, context.File, context.Length, context.Sha256, context.Options.ChunkSize, inFlight, null, cancellationToken);
+        return context.Servers.FinalFileOf(id);
+    };
+
+    private static Func<UploadContext, CancellationToken, Task<string>> TusUpload(int? patchSize) => async (context, cancellationToken) =>
+    {
+        var id = await Clients.TusAsync(context.Http, context.File, context.Length, patchSize, cancellationToken);
+        return context.Servers.FinalFileOf(id);
+    };
+}
