@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Orleans.Uploads.Grains.ChunkStorage;
@@ -12,10 +13,24 @@ public sealed record UploadDigest(byte[] FileHash, byte[] ChunkHashes)
         using var file = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var chunk = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var chunkHashes = new MemoryStream();
-        var buffer = new byte[ReadBufferSize];
+        // Pooled: many small uploads completing one after another would otherwise each leave 1 MiB for the GC.
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        try
+        {
+            return await HashAsync(content, buffer, chunkSize, withChunkHashes, file, chunk, chunkHashes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<UploadDigest> HashAsync(
+        Stream content, byte[] buffer, int chunkSize, bool withChunkHashes, IncrementalHash file, IncrementalHash chunk, MemoryStream chunkHashes, CancellationToken cancellationToken)
+    {
         var inChunk = 0;
         int read;
-        while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await content.ReadAsync(buffer.AsMemory(0, ReadBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
         {
             file.AppendData(buffer, 0, read);
             for (var position = 0; withChunkHashes && position < read;)
