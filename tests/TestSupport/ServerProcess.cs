@@ -59,6 +59,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return new ServerProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {name}"), name);
     }
 
+    /// <summary>Waits for the process to exit by itself and for its output to be read to the end.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+    }
+
     /// <summary>Asks the process to shut down (SIGTERM) and waits for it to exit.</summary>
     public async Task StopAsync(TimeSpan? timeout = null)
     {

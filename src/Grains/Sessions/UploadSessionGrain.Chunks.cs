@@ -127,9 +127,18 @@ public sealed partial class UploadSessionGrain
             return await RejectCorruptChunkAsync(chunkNumber, hash);
         }
 
-        return hash.AsSpan().SequenceEqual(_state.HashOf(chunkNumber))
-            ? UploadResult.Ok(Receipt(chunkNumber, alreadyStored: true))
-            : new UploadError(UploadErrorCode.ChunkConflict, $"chunk {chunkNumber} is already stored with different content");
+        if (!hash.AsSpan().SequenceEqual(_state.HashOf(chunkNumber)))
+        {
+            return new UploadError(UploadErrorCode.ChunkConflict, $"chunk {chunkNumber} is already stored with different content");
+        }
+
+        // Every chunk stored but not completed: a completion was cut short (its silo died). The re-send finishes it.
+        if (_state.AllBytesStored && _state.Status.AcceptsBytes())
+        {
+            await EnsureCompletionAsync();
+        }
+
+        return UploadResult.Ok(Receipt(chunkNumber, alreadyStored: true));
     }
 
     private async Task<UploadError> RejectCorruptChunkAsync(int chunkNumber, byte[] actualHash)

@@ -51,6 +51,12 @@ public sealed partial class UploadSessionGrain
 
     public async Task<DateTimeOffset?> SweepAsync()
     {
+        // All bytes stored but a completion was cut short: finish it rather than expire a whole upload.
+        if (_state.AllBytesStored && _state.Status.AcceptsBytes())
+        {
+            await EnsureCompletionAsync();
+        }
+
         await ExpireIfIdleAsync();
         var now = Now;
         switch (_state.Status)

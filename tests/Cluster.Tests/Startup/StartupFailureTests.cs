@@ -21,7 +21,7 @@ public sealed class StartupFailureTests
 
         await using var process = ServerProcess.Start(
             project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
-        await Eventually.WaitUntilAsync(() => Task.FromResult(process.HasExited), $"the {project} to give up", TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, process.ExitCode);
         Assert.Contains(expected, process.Output, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class StartupFailureTests
 
         await using var process = ServerProcess.Start(
             project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
-        await Eventually.WaitUntilAsync(() => Task.FromResult(process.HasExited), $"the {project} to give up", TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, process.ExitCode);
         Assert.Contains("Uploads:ChunkSize must be between 65536 and 33554432 bytes (got 10)", process.Output, StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class StartupFailureTests
         var environment = new Dictionary<string, string> { ["Cluster__Clustering"] = "Postgres" };
 
         await using var process = ServerProcess.Start("Silo", RepositoryPaths.BuiltAssembly("Silo", "Orleans.Uploads.Silo"), directory.Path, environment);
-        await Eventually.WaitUntilAsync(() => Task.FromResult(process.HasExited), "the silo to give up", TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains("Cluster:ConnectionString is required", process.Output, StringComparison.Ordinal);
