@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
@@ -36,8 +37,37 @@ public static class UploadsHostingExtensions
         // Reminders refuse periods under their minimum (a minute by default); the cleanup's period is the setting that counts.
         var cleanupPeriod = configuration.GetSection(CleanupOptions.SectionName).Get<CleanupOptions>()?.ReminderPeriod ?? new CleanupOptions().ReminderPeriod;
         silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, cleanupPeriod.Ticks)));
-        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<ICleanupGrain>(ICleanupGrain.Key).EnsureScheduledAsync());
+        silo.AddStartupTask((services, cancellation) =>
+        {
+            // In the background and retried: a peer dying while this silo starts must not stop it from starting.
+            _ = ScheduleCleanupAsync(services);
+            return Task.CompletedTask;
+        });
         return silo;
+    }
+
+    private static async Task ScheduleCleanupAsync(IServiceProvider services)
+    {
+        var cleanup = services.GetRequiredService<IGrainFactory>().GetGrain<ICleanupGrain>(ICleanupGrain.Key);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<ICleanupGrain>();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await cleanup.EnsureScheduledAsync();
+                return;
+            }
+            catch (Exception ex) when (attempt < 30)
+            {
+                logger.LogWarning(ex, "Scheduling the cleanup reminder failed (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 10)));
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Scheduling the cleanup reminder failed {Attempts} times; another silo's start will try again", attempt);
+                return;
+            }
+        }
     }
 
     /// <summary>Grain state on local disk under <see cref="UploadOptions.StateDirectory"/>: the standalone server's storage.</summary>
