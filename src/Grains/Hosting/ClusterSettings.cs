@@ -34,8 +34,8 @@ public sealed class ClusterSettings
         ? throw new StartupFailureException($"{SectionName}:ConnectionString is required when {SectionName}:Clustering is {ClusteringKind.Postgres}.")
         : ConnectionString;
 
-    /// <summary>How long a grain call may take; completing a large upload re-reads and hashes the whole file.</summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a grain call may take: also how long a request caught on a crashed silo waits before it fails and can be retried. Completing an upload re-reads and hashes the file (about 1 s per GiB here).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public static ClusterSettings From(IConfiguration configuration) =>
         configuration.GetSection(SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
