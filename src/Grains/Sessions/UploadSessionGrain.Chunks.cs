@@ -1,13 +1,5 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
-using Orleans.Uploads.Grains.ChunkStorage;
-using Orleans.Uploads.Grains.Cleanup;
-using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Statistics;
-using Orleans.Uploads.Grains.Videos;
-using Orleans.Utilities;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
