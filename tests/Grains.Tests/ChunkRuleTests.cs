@@ -35,6 +35,10 @@ public sealed class ChunkRuleTests(UploadClusterFixture cluster) : IClassFixture
     }
 
     [Fact]
+    public Task A_resent_chunk_is_compared_with_the_stored_bytes_identical_is_acknowledged_different_is_a_conflict() =>
+        ResendRules.AssertAsync(cluster.Grains, _file);
+
+    [Fact]
     public async Task A_corrupt_chunk_is_rejected_counted_and_leaves_nothing_behind_and_a_correct_resend_is_accepted()
     {
         var session = await cluster.Grains.StartAsync(_file);

@@ -40,6 +40,7 @@ public sealed class DurabilityTests(KillableClusterFixture cluster) : IClassFixt
 
         var video = await cluster.Grains.GetGrain<IVideoGrain>(session.GetPrimaryKey()).GetAsync();
         Assert.NotNull(video);
+        Assert.Equal(_file.Sha256, video.FileHash);
         var stored = await File.ReadAllBytesAsync(Path.Combine(cluster.FinalDirectory, video.Filename));
         Assert.Equal(_file.Sha256, Convert.ToHexStringLower(SHA256.HashData(stored)));
     }

@@ -67,11 +67,11 @@ public sealed class FileSystemChunkStore : IChunkStore
         target.Flush(flushToDisk: _flushToDisk);
     }
 
-    public Stream OpenUploadRead(Guid uploadId, string extension)
+    public Stream OpenUploadRead(Guid uploadId, string extension, long offset)
     {
         var temp = TempPath(uploadId);
         var path = File.Exists(temp) ? temp : FinalPath(VideoKey(uploadId, extension));
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan) { Position = offset };
     }
 
     public Task<string> PromoteAsync(Guid uploadId, string extension, CancellationToken cancellationToken = default)

@@ -15,8 +15,8 @@ public interface IChunkStore
     /// <summary>Fills an upload's temp object with the temp objects of <paramref name="parts"/>, in order; durable on return.</summary>
     Task ConcatenateAsync(Guid uploadId, IReadOnlyList<Guid> parts, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads an upload's bytes for verification: the temp object, or the promoted file once it has moved.</summary>
-    Stream OpenUploadRead(Guid uploadId, string extension);
+    /// <summary>Reads an upload's bytes from <paramref name="offset"/> on: the temp object, or the promoted file once it has moved.</summary>
+    Stream OpenUploadRead(Guid uploadId, string extension, long offset);
 
     /// <summary>Atomically moves the temp object into final storage and returns the video's storage key. Idempotent.</summary>
     Task<string> PromoteAsync(Guid uploadId, string extension, CancellationToken cancellationToken = default);

@@ -21,7 +21,15 @@ public sealed class UploadOptions
 
     public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Compute every upload's sha256 (kept in the video record; checked against <c>fileHash</c> when one was given).</summary>
     public bool EnableIntegrityCheck { get; set; } = true;
+
+    /// <summary>
+    /// At completion, read the whole stored file back and check every chunk against the sha256 it arrived with, asking
+    /// again for chunks that changed after they were acknowledged. For stores that other processes can write to; it costs
+    /// a second pass over every byte, so it is off by default (the file's sha256 is then computed as chunks are stored).
+    /// </summary>
+    public bool VerifyStoredChunks { get; set; }
 
     public string TempDirectory { get; set; } = "temp_uploads";
 

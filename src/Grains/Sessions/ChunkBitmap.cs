@@ -24,6 +24,20 @@ public static class ChunkBitmap
         return count;
     }
 
+    public static int? FirstMissing(byte[] bitmap, int chunkCount)
+    {
+        for (var index = 0; index < bitmap.Length; index++)
+        {
+            if (bitmap[index] != 0xFF)
+            {
+                var chunk = (index * 8) + BitOperations.TrailingZeroCount(~bitmap[index]);
+                return chunk < chunkCount ? chunk : null;
+            }
+        }
+
+        return null;
+    }
+
     public static int[] Missing(byte[] bitmap, int chunkCount)
     {
         var missing = new List<int>();

@@ -77,11 +77,12 @@ public sealed partial class UploadSessionGrain
                 return lateRefusal;
             }
 
+            var start = _leasePosition;
             _leasePosition = end;
             _state.LastActivityAt = Now;
             if (commit)
             {
-                await CommitLeaseAsync();
+                await Task.WhenAll(AdvanceDigestAsync(end, start, payload.Data), CommitLeaseAsync());
             }
 
             return UploadResult.Ok(new AppendProgress(_state.Offset, _leasePosition, _state.Status));

@@ -1,9 +1,10 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
-/// <summary>Numbered chunks (the seed API): validation, hashing, durable writes, idempotent re-sends.</summary>
+/// <summary>Numbered chunks (the seed API): validation, durable writes, idempotent re-sends.</summary>
 public sealed partial class UploadSessionGrain
 {
     public async Task<UploadResult<ChunkReceipt>> PutChunkAsync(int chunkNumber, ChunkPayload payload, string? sha256Hex)
@@ -50,7 +51,7 @@ public sealed partial class UploadSessionGrain
 
         if (ChunkBitmap.IsSet(_state.StoredChunks, chunkNumber))
         {
-            return await JudgeResendAsync(chunkNumber, payload, expectedHash);
+            return await JudgeResendAsync(chunkNumber, layout, payload, expectedHash);
         }
 
         if (_chunksInFlight.Count >= _options.MaxConcurrentChunks)
@@ -73,23 +74,28 @@ public sealed partial class UploadSessionGrain
 
     private async Task<UploadResult<ChunkReceipt>> StoreChunkAsync(int chunkNumber, UploadLayout layout, ChunkPayload payload, byte[]? expectedHash)
     {
-        var hash = await HashAsync(payload);
-        if (expectedHash is not null && !hash.AsSpan().SequenceEqual(expectedHash))
+        byte[]? hash = null;
+        if (expectedHash is not null && (hash = await HashAsync(payload)) is var actual && !actual.AsSpan().SequenceEqual(expectedHash))
         {
-            return await RejectCorruptChunkAsync(chunkNumber, hash);
+            return await RejectCorruptChunkAsync(chunkNumber, actual);
         }
 
+        // A chunk's own sha256 is kept only for the completion-time check; computing it then overlaps the write.
+        var hashing = hash is null && KeepsChunkHashes ? HashAsync(payload) : null;
         try
         {
             await _chunks.WriteAsync(UploadId, layout.OffsetOf(chunkNumber), payload.Data);
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
+            await (hashing ?? Task.CompletedTask);
             _state.CountRetry(chunkNumber);
             Report(new UploadEvent { ChunksRejected = 1 });
             LogStorageFailure(ex, UploadId);
             return StorageUnavailable();
         }
+
+        hash ??= hashing is null ? null : await hashing;
 
         // Cancelled or expired while the bytes were being written: they are not part of any upload now.
         if (RefuseBytes() is { } refusal)
@@ -98,9 +104,13 @@ public sealed partial class UploadSessionGrain
         }
 
         ChunkBitmap.Set(_state.StoredChunks, chunkNumber);
-        hash.CopyTo(_state.ChunkHashes.AsSpan(chunkNumber * UploadSessionState.HashLength));
+        if (KeepsChunkHashes)
+        {
+            hash!.CopyTo(_state.ChunkHashes.AsSpan(chunkNumber * UploadSessionState.HashLength));
+        }
+
         Touch();
-        await _writer.FlushAsync();
+        await Task.WhenAll(_writer.FlushAsync(), AdvanceDigestAsync(StoredPrefixEnd(layout), layout.OffsetOf(chunkNumber), payload.Data));
         Report(new UploadEvent { BytesReceived = payload.Data.Length, ChunksReceived = 1 });
         LogChunkStored(UploadId, chunkNumber);
         if (_state.AllBytesStored)
@@ -111,15 +121,28 @@ public sealed partial class UploadSessionGrain
         return UploadResult.Ok(Receipt(chunkNumber, alreadyStored: false));
     }
 
-    private async Task<UploadResult<ChunkReceipt>> JudgeResendAsync(int chunkNumber, ChunkPayload payload, byte[]? expectedHash)
+    private async Task<UploadResult<ChunkReceipt>> JudgeResendAsync(int chunkNumber, UploadLayout layout, ChunkPayload payload, byte[]? expectedHash)
     {
-        var hash = await HashAsync(payload);
-        if (expectedHash is not null && !hash.AsSpan().SequenceEqual(expectedHash))
+        byte[]? hash = null;
+        if (expectedHash is not null && (hash = await HashAsync(payload)) is var actual && !actual.AsSpan().SequenceEqual(expectedHash))
         {
-            return await RejectCorruptChunkAsync(chunkNumber, hash);
+            return await RejectCorruptChunkAsync(chunkNumber, actual);
         }
 
-        if (!hash.AsSpan().SequenceEqual(_state.HashOf(chunkNumber)))
+        bool identical;
+        try
+        {
+            identical = KeepsChunkHashes
+                ? (hash ?? await HashAsync(payload)).AsSpan().SequenceEqual(_state.HashOf(chunkNumber))
+                : await MatchesStoredAsync(layout.OffsetOf(chunkNumber), payload);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            LogStorageFailure(ex, UploadId);
+            return StorageUnavailable();
+        }
+
+        if (!identical)
         {
             return new UploadError(UploadErrorCode.ChunkConflict, $"chunk {chunkNumber} is already stored with different content");
         }
@@ -133,6 +156,27 @@ public sealed partial class UploadSessionGrain
         return UploadResult.Ok(Receipt(chunkNumber, alreadyStored: true));
     }
 
+    /// <summary>Compares a re-sent chunk with the stored bytes; re-sends are rare, so this is cheaper than hashing every chunk.</summary>
+    private Task<bool> MatchesStoredAsync(long offset, ChunkPayload payload)
+    {
+        var uploadId = UploadId;
+        var extension = _state.Extension;
+        return Task.Run(async () =>
+        {
+            var stored = ArrayPool<byte>.Shared.Rent(payload.Data.Length);
+            try
+            {
+                await using var content = _chunks.OpenUploadRead(uploadId, extension, offset);
+                var read = await content.ReadAtLeastAsync(stored.AsMemory(0, payload.Data.Length), payload.Data.Length, throwOnEndOfStream: false);
+                return read == payload.Data.Length && stored.AsSpan(0, read).SequenceEqual(payload.Data.Span);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(stored);
+            }
+        });
+    }
+
     private async Task<UploadError> RejectCorruptChunkAsync(int chunkNumber, byte[] actualHash)
     {
         _state.CountRetry(chunkNumber);
@@ -143,6 +187,10 @@ public sealed partial class UploadSessionGrain
             UploadErrorCode.ChunkHashMismatch,
             $"chunk {chunkNumber} arrived with sha256 {Convert.ToHexStringLower(actualHash)}, which is not its X-Chunk-Hash; send it again");
     }
+
+    /// <summary>Where the first chunk not yet stored starts: every byte before it is durable.</summary>
+    private long StoredPrefixEnd(UploadLayout layout) =>
+        ChunkBitmap.FirstMissing(_state.StoredChunks, layout.TotalChunks) is { } chunk ? layout.OffsetOf(chunk) : layout.TotalSize;
 
     private int[] MissingChunks() => _state.Layout is not { } layout
         ? []
@@ -155,6 +203,9 @@ public sealed partial class UploadSessionGrain
 
     private ChunkReceipt Receipt(int chunkNumber, bool alreadyStored) => new(
         UploadId, chunkNumber, _state.CompletedChunks, _state.Layout?.TotalChunks ?? 0, _state.UploadedBytes, _state.TotalSize ?? 0, _state.Status, alreadyStored);
+
+    /// <summary>Sessions started while <see cref="Configuration.UploadOptions.VerifyStoredChunks"/> was on keep every chunk's sha256.</summary>
+    private bool KeepsChunkHashes => _state.ChunkHashes.Length > 0;
 
     private static Task<byte[]> HashAsync(ChunkPayload payload) =>
         Task.Run(() => SHA256.HashData(payload.Data.Span));

@@ -4,7 +4,7 @@ using Orleans.Uploads.Grains.Videos;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
-/// <summary>Completion: read-back verification, promotion into final storage, the video record.</summary>
+/// <summary>Completion: the file's sha256, promotion into final storage, the video record.</summary>
 public sealed partial class UploadSessionGrain
 {
     public async Task<UploadResult<VideoRecord>> CompleteAsync()
@@ -62,12 +62,25 @@ public sealed partial class UploadSessionGrain
         }
 
         string? fileHash = null;
-        if (_options.EnableIntegrityCheck || _state.ExpectedFileHash is not null)
+        if (NeedsFileHash)
         {
-            UploadDigest digest;
+            byte[] hash;
             try
             {
-                digest = await ReadBackAsync(layout);
+                if (VerifiesStoredChunks)
+                {
+                    var digest = await ReadBackAsync(layout);
+                    if (await ForgetCorruptChunksAsync(layout, digest) is { } corrupt)
+                    {
+                        return corrupt;
+                    }
+
+                    hash = digest.FileHash;
+                }
+                else
+                {
+                    hash = await Digest.HashOfFirstAsync(layout.TotalSize);
+                }
             }
             catch (Exception ex) when (IsStorageFailure(ex))
             {
@@ -75,12 +88,7 @@ public sealed partial class UploadSessionGrain
                 return StorageUnavailable();
             }
 
-            if (_state.Mode == UploadMode.Chunks && await ForgetCorruptChunksAsync(layout, digest) is { } corrupt)
-            {
-                return corrupt;
-            }
-
-            fileHash = Convert.ToHexStringLower(digest.FileHash);
+            fileHash = Convert.ToHexStringLower(hash);
             if (_state.ExpectedFileHash is { } expected && expected != fileHash)
             {
                 return await FailAsync(UploadErrorCode.FileHashMismatch, $"the file's sha256 is {fileHash}, not the fileHash {expected} given at initiation");
@@ -141,17 +149,54 @@ public sealed partial class UploadSessionGrain
         return new UploadError(UploadErrorCode.WrongUploadMode, "a partial upload becomes part of a final upload, not a video");
     }
 
+    /// <summary>Whether completion computes the file's sha256 (partial uploads never do: their final upload does).</summary>
+    private bool NeedsFileHash => _state.Kind != UploadKind.Partial && (_options.EnableIntegrityCheck || _state.ExpectedFileHash is not null);
+
+    private bool VerifiesStoredChunks => _options.VerifyStoredChunks && _state.Mode == UploadMode.Chunks && KeepsChunkHashes;
+
+    private PrefixDigest Digest
+    {
+        get
+        {
+            if (_digest is null)
+            {
+                var uploadId = UploadId;
+                var extension = _state.Extension;
+                _digest = new PrefixDigest(offset => _chunks.OpenUploadRead(uploadId, extension, offset));
+            }
+
+            return _digest;
+        }
+    }
+
+    /// <summary>Feeds newly stored bytes to the running file hash; a failed read-back is only logged, completion tries again.</summary>
+    private async Task AdvanceDigestAsync(long storedEnd, long offset, ReadOnlyMemory<byte> held)
+    {
+        if (!NeedsFileHash || VerifiesStoredChunks)
+        {
+            return;
+        }
+
+        try
+        {
+            await Digest.AdvanceAsync(storedEnd, offset, held);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            LogStorageFailure(ex, UploadId);
+        }
+    }
+
     private Task<UploadDigest> ReadBackAsync(UploadLayout layout)
     {
-        var withChunkHashes = _state.Mode == UploadMode.Chunks;
         var uploadId = UploadId;
         var extension = _state.Extension;
 
         // Hashing a large file is long CPU and I/O work: run it off the grain's scheduler.
         return Task.Run(async () =>
         {
-            await using var content = _chunks.OpenUploadRead(uploadId, extension);
-            return await UploadDigest.ComputeAsync(content, layout.ChunkSize, withChunkHashes, CancellationToken.None);
+            await using var content = _chunks.OpenUploadRead(uploadId, extension, 0);
+            return await UploadDigest.ComputeAsync(content, layout.ChunkSize, withChunkHashes: true, CancellationToken.None);
         });
     }
 

@@ -33,6 +33,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     private readonly ObserverManager<IUploadProgressObserver> _watchers;
     private UploadSessionState _state = new();
     private Task<UploadResult<VideoRecord>>? _completion;
+    private PrefixDigest? _digest;
 
     // The open append lease, and how far it has written (beyond the durable offset while uncommitted).
     // Deliberately not persisted: after a restart no earlier writer holds the upload.
@@ -67,6 +68,12 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
     {
         _state = _stored.State;
         return base.OnActivateAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _digest?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public async Task<UploadResult<UploadSnapshot>> InitiateAsync(InitiateUpload request)
@@ -123,7 +130,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         _state.Offset = request.Kind == UploadKind.Final ? fileSize!.Value : 0;
         _state.ChunkSize = chunkSize;
         _state.StoredChunks = request.Mode == UploadMode.Chunks ? ChunkBitmap.Create(chunkCount) : [];
-        _state.ChunkHashes = request.Mode == UploadMode.Chunks ? new byte[chunkCount * UploadSessionState.HashLength] : [];
+        _state.ChunkHashes = request.Mode == UploadMode.Chunks && _options.VerifyStoredChunks ? new byte[chunkCount * UploadSessionState.HashLength] : [];
         _state.ExpectedFileHash = request.FileHash?.ToLowerInvariant();
         _state.MetadataJson = request.MetadataJson;
         _state.CreatedAt = now;

@@ -19,7 +19,10 @@ public sealed class UploadSessionState
     /// <summary>Chunk mode: one bit per stored chunk.</summary>
     [Id(7)] public byte[] StoredChunks { get; set; } = [];
 
-    /// <summary>Chunk mode: the sha256 of every stored chunk, 32 bytes each at chunk * 32, so a re-send can be judged.</summary>
+    /// <summary>
+    /// Chunk mode with <c>VerifyStoredChunks</c>: the sha256 of every stored chunk, 32 bytes each at chunk * 32, checked
+    /// against the stored file at completion. Empty otherwise, so a state write does not grow by 32 bytes per chunk.
+    /// </summary>
     [Id(8)] public byte[] ChunkHashes { get; set; } = [];
 
     /// <summary>Rejected attempts per chunk (hash mismatches, failed writes); sparse because most chunks have none.</summary>

@@ -24,7 +24,7 @@ public sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
 
     public Task ConcatenateAsync(Guid uploadId, IReadOnlyList<Guid> parts, CancellationToken cancellationToken = default) => inner.ConcatenateAsync(uploadId, parts, cancellationToken);
 
-    public Stream OpenUploadRead(Guid uploadId, string extension) => inner.OpenUploadRead(uploadId, extension);
+    public Stream OpenUploadRead(Guid uploadId, string extension, long offset) => inner.OpenUploadRead(uploadId, extension, offset);
 
     public Task<string> PromoteAsync(Guid uploadId, string extension, CancellationToken cancellationToken = default) => inner.PromoteAsync(uploadId, extension, cancellationToken);
 
