@@ -35,6 +35,19 @@ public sealed partial class UploadSessionGrain
 
     public async Task<UploadResult<AppendProgress>> AppendAsync(Guid lease, ChunkPayload payload, bool commit)
     {
+        try
+        {
+            return await AppendCoreAsync(lease, payload, commit);
+        }
+        finally
+        {
+            // The write is over; a payload received from another process gives its pooled array back.
+            payload.ReturnToPool();
+        }
+    }
+
+    private async Task<UploadResult<AppendProgress>> AppendCoreAsync(Guid lease, ChunkPayload payload, bool commit)
+    {
         await _appendGate.WaitAsync();
         try
         {

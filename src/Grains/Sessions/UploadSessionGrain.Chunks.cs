@@ -9,6 +9,20 @@ public sealed partial class UploadSessionGrain
 {
     public async Task<UploadResult<ChunkReceipt>> PutChunkAsync(int chunkNumber, ChunkPayload payload, string? sha256Hex)
     {
+        try
+        {
+            return await PutChunkCoreAsync(chunkNumber, payload, sha256Hex);
+        }
+        finally
+        {
+            // Every use of the bytes (hashing, the write, judging a re-send) is over; a payload received from another
+            // process gives its pooled array back, one made in this process is left to its owner.
+            payload.ReturnToPool();
+        }
+    }
+
+    private async Task<UploadResult<ChunkReceipt>> PutChunkCoreAsync(int chunkNumber, ChunkPayload payload, string? sha256Hex)
+    {
         await ExpireIfIdleAsync();
         byte[]? expectedHash = null;
         if (sha256Hex is not null && !TryParseSha256(sha256Hex, out expectedHash))

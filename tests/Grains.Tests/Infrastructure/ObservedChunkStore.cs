@@ -1,20 +1,31 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Orleans.Uploads.Grains.ChunkStorage;
 
 namespace Orleans.Uploads.Grains.Tests.Infrastructure;
 
-/// <summary>The real file-system store, with a gate a test can put in front of one upload's writes.</summary>
+/// <summary>The real file-system store, with a gate a test can put in front of one upload's writes, and a record of them.</summary>
 public sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
 {
     private static readonly ConcurrentDictionary<Guid, WriteGate> Gates = new();
 
+    private static readonly ConcurrentDictionary<Guid, ConcurrentQueue<ObservedWrite>> Writes = new();
+
     public static WriteGate GateWrites(Guid uploadId) => Gates.GetOrAdd(uploadId, _ => new WriteGate());
+
+    /// <summary>From now on, notes each write of one upload: how many bytes, and how long the array holding them was.</summary>
+    public static ConcurrentQueue<ObservedWrite> RecordWrites(Guid uploadId) => Writes.GetOrAdd(uploadId, _ => new());
 
     public async Task WriteAsync(Guid uploadId, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         if (Gates.TryGetValue(uploadId, out var gate))
         {
             await gate.PassAsync();
+        }
+
+        if (Writes.TryGetValue(uploadId, out var writes))
+        {
+            writes.Enqueue(new ObservedWrite(offset, data.Length, MemoryMarshal.TryGetArray(data, out var segment) ? segment.Array!.Length : -1));
         }
 
         await inner.WriteAsync(uploadId, offset, data, cancellationToken);
@@ -36,3 +47,6 @@ public sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
 
     public Task ProbeAsync(CancellationToken cancellationToken = default) => inner.ProbeAsync(cancellationToken);
 }
+
+/// <summary>One chunk-store write: where, how many bytes, and the length of the array they were in (-1: not an array).</summary>
+public readonly record struct ObservedWrite(long Offset, int Length, int ArrayLength);
