@@ -40,22 +40,6 @@ public sealed class PooledBody : IDisposable
         return null;
     }
 
-    /// <summary>Reads up to <paramref name="maxLength"/> bytes (fewer only at the end of the stream).</summary>
-    public static async Task<PooledBody> ReadUpToAsync(Stream body, int maxLength, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(maxLength, 1));
-        try
-        {
-            var read = await body.ReadAtLeastAsync(buffer.AsMemory(0, maxLength), maxLength, throwOnEndOfStream: false, cancellationToken);
-            return new PooledBody(buffer, read);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
     public void Abandon() => _buffer = null;
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -110,46 +111,38 @@ public static class LegacyVideoUpload
                 return await RejectAsync(Problem.BadRequest("too_many_files", "send one 'file' part per request"));
             }
 
-            _session = grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
-            var started = await _session.InitiateAsync(new InitiateUpload(filename, FileSize: null, _projectId, chunkSize, Mode: UploadMode.Append));
+            var session = _session = grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+            var started = await session.InitiateAsync(new InitiateUpload(filename, FileSize: null, _projectId, chunkSize, Mode: UploadMode.Append));
             if (started.Error is { } refused)
             {
                 _session = null;
                 return refused.ToProblem();
             }
 
-            var lease = await _session.BeginAppendAsync(0);
+            var lease = await session.BeginAppendAsync(0);
             if (lease.Error is { } leaseError)
             {
                 return await RejectAsync(leaseError.ToProblem());
             }
 
-            while (true)
-            {
-                using var piece = await PooledBody.ReadUpToAsync(content, chunkSize, cancellationToken);
-                if (piece.Memory.IsEmpty)
+            var leaseId = lease.Value!.Id;
+            var stopped = await PiecePump.PumpAsync(
+                content,
+                chunkSize,
+                async piece =>
                 {
-                    return null;
-                }
+                    var appended = await session.AppendAsync(leaseId, new ChunkPayload(piece), commit: true);
+                    if (appended.IsSuccess)
+                    {
+                        _received += piece.Length;
+                    }
 
-                UploadResult<AppendProgress> appended;
-                try
-                {
-                    appended = await _session.AppendAsync(lease.Value!.Id, new ChunkPayload(piece.Memory), commit: true);
-                }
-                catch (TimeoutException)
-                {
-                    piece.Abandon();
-                    throw;
-                }
-
-                if (appended.Error is { } error)
-                {
-                    return await RejectAsync(error.ToProblem());
-                }
-
-                _received += piece.Memory.Length;
-            }
+                    return appended.Error;
+                },
+                received: null,
+                ArrayPool<byte>.Shared,
+                cancellationToken);
+            return stopped is null ? null : await RejectAsync(stopped.ToProblem());
         }
 
         public async Task<IResult> FinishAsync()
