@@ -43,7 +43,7 @@ public static class Report
         }
 
         md.AppendLine();
-        md.AppendLine("MiB/s = 2^20 bytes per second of wall time from the first request to the last response (the last chunk's response includes completion: read-back, sha256 and rename). " +
+        md.AppendLine("MiB/s = 2^20 bytes per second of wall time from the first request to the last response (the last chunk's response includes completion: the file's sha256 check and the rename). " +
             "CPU = utime+stime of the server process(es) per run; RSS = VmHWM of the server process(es), fresh per scenario; GC = per run, counts as GC.CollectionCount reports them (a gen2 GC also counts as gen0 and gen1); alloc and LOH per GiB uploaded.");
         md.AppendLine();
         md.AppendLine("| scenario | MiB/s median (min-max) | x baseline | server CPU s/run | CPU s per GiB | peak RSS MiB | client CPU s/run | GC gen0/gen1/gen2 per run | alloc MiB per GiB | LOH MiB per GiB | JIT ms per run | verified |");

@@ -36,6 +36,7 @@ public static class GatewayHosting
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddSingleton<UploadLayoutCache>();
+        services.AddSingleton(new BodyBuffers(settings.BodyBufferBytes));
         services.AddUploadHealthChecks();
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(settings.AllowedOrigins)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Grains.Sessions;
 
@@ -11,13 +10,16 @@ namespace Orleans.Uploads.Gateway.Tus;
 /// </summary>
 public static class TusBodyStreamer
 {
-    public static Task<UploadError?> StreamAsync(
-        Stream body, IUploadSessionGrain session, AppendLease lease, TusChecksum? checksum, int pieceSize, CancellationToken cancellationToken) =>
-        PiecePump.PumpAsync(
+    public static async Task<UploadError?> StreamAsync(
+        Stream body, long? bodyLength, IUploadSessionGrain session, AppendLease lease, TusChecksum? checksum, int pieceSize, BodyBuffers buffers, CancellationToken cancellationToken)
+    {
+        using var reservation = await buffers.ReserveAsync(PiecePump.BufferBytes(bodyLength, pieceSize), cancellationToken);
+        return await PiecePump.PumpAsync(
             body,
             pieceSize,
             async piece => (await session.AppendAsync(lease.Id, new ChunkPayload(piece), commit: checksum is null)).Error,
             checksum is null ? null : checksum.Append,
-            ArrayPool<byte>.Shared,
+            buffers.Arrays,
             cancellationToken);
+    }
 }

@@ -273,7 +273,7 @@ public static class TusEndpoints
                 return (null, Problem.Create(StatusCodes.Status413PayloadTooLarge, "length_mismatch", $"{length} bytes at offset {offset} would exceed Upload-Length {total}; nothing was stored"));
             }
 
-            if (await TusBodyStreamer.StreamAsync(http.Request.Body, session, lease, checksum, pieceSize, http.RequestAborted) is { } streamError)
+            if (await TusBodyStreamer.StreamAsync(http.Request.Body, http.Request.ContentLength, session, lease, checksum, pieceSize, http.RequestServices.GetRequiredService<BodyBuffers>(), http.RequestAborted) is { } streamError)
             {
                 return (null, ToTusProblem(streamError));
             }

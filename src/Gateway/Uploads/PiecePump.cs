@@ -11,6 +11,10 @@ namespace Orleans.Uploads.Gateway.Uploads;
 /// </summary>
 public static class PiecePump
 {
+    /// <summary>The most buffer memory pumping a body of <paramref name="bodyLength"/> bytes (null: unknown) can take.</summary>
+    public static long BufferBytes(long? bodyLength, int pieceSize) =>
+        bodyLength is { } length && length <= pieceSize ? Math.Max(length, 1) : 2L * pieceSize;
+
     /// <summary>
     /// Returns null once the whole body is stored, or the first error a store reports: the piece being received then
     /// is dropped and no further read starts. A broken body (IO error, abort, bad request) still stores what arrived

@@ -1,43 +1,46 @@
-using System.Buffers;
-
 namespace Orleans.Uploads.Gateway.Uploads;
 
 /// <summary>
-/// A request body of known, bounded length read into a pooled buffer. The buffer goes back to the pool on
-/// dispose, unless <see cref="Abandon"/> was called because a grain that may still read it did not answer.
+/// A request body of known, bounded length read into a buffer lent by <see cref="BodyBuffers"/>. The buffer goes back
+/// on dispose, unless <see cref="Abandon"/> was called because a grain that may still read it did not answer: then it
+/// is left to the garbage collector, and only its share of the budget is given back.
 /// </summary>
 public sealed class PooledBody : IDisposable
 {
+    private readonly BodyBuffers _buffers;
+    private readonly IDisposable _reservation;
     private byte[]? _buffer;
 
-    private PooledBody(byte[] buffer, int length)
+    private PooledBody(BodyBuffers buffers, IDisposable reservation, byte[] buffer, int length)
     {
+        _buffers = buffers;
+        _reservation = reservation;
         _buffer = buffer;
         Memory = buffer.AsMemory(0, length);
     }
 
     public ReadOnlyMemory<byte> Memory { get; }
 
-    /// <summary>Reads exactly <paramref name="length"/> bytes, or returns null when the body ends early.</summary>
-    public static async Task<PooledBody?> ReadAsync(Stream body, int length, CancellationToken cancellationToken)
+    /// <summary>Waits for room in the budget, then reads exactly <paramref name="length"/> bytes; null when the body ends early.</summary>
+    public static async Task<PooledBody?> ReadAsync(Stream body, int length, BodyBuffers buffers, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        var reservation = await buffers.ReserveAsync(length, cancellationToken);
+        var buffer = buffers.Arrays.Rent(Math.Max(length, 1));
+        var read = 0;
         try
         {
-            var read = await body.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken);
-            if (read == length)
+            read = await body.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken);
+        }
+        finally
+        {
+            if (read != length)
             {
-                return new PooledBody(buffer, length);
+                buffers.Arrays.Return(buffer);
+                reservation.Dispose();
             }
         }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
 
-        ArrayPool<byte>.Shared.Return(buffer);
-        return null;
+        return read == length ? new PooledBody(buffers, reservation, buffer, length) : null;
     }
 
     public void Abandon() => _buffer = null;
@@ -46,7 +49,9 @@ public sealed class PooledBody : IDisposable
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffers.Arrays.Return(buffer);
         }
+
+        _reservation.Dispose();
     }
 }

@@ -75,7 +75,7 @@ public static class UploadEndpoints
         return TypedResults.Created($"/api/uploads/{uploadId}", InitiateUploadResponse.From(session));
     }
 
-    private static async Task<IResult> PutChunkAsync(string uploadId, string chunkNumber, HttpContext http, IGrainFactory grains, UploadLayoutCache layouts)
+    private static async Task<IResult> PutChunkAsync(string uploadId, string chunkNumber, HttpContext http, IGrainFactory grains, UploadLayoutCache layouts, BodyBuffers buffers)
     {
         if (!Guid.TryParse(uploadId, out var id))
         {
@@ -122,7 +122,7 @@ public static class UploadEndpoints
             return Problem.BadRequest("chunk_size_mismatch", $"chunk {number} must be {expected} bytes; Content-Length is {length}");
         }
 
-        using var body = await PooledBody.ReadAsync(http.Request.Body, expected, http.RequestAborted);
+        using var body = await PooledBody.ReadAsync(http.Request.Body, expected, buffers, http.RequestAborted);
         if (body is null)
         {
             return Problem.BadRequest("incomplete_body", $"the body ended before its {expected} declared bytes");

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -18,7 +17,7 @@ public static class LegacyVideoUpload
 {
     private const int MaxFieldLength = 1024;
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options)
+    public static async Task<IResult> HandleAsync(HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers)
     {
         var request = http.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
@@ -28,7 +27,7 @@ public static class LegacyVideoUpload
             return Problem.Create(StatusCodes.Status415UnsupportedMediaType, "multipart_required", "send the video as multipart/form-data with a 'file' part");
         }
 
-        var upload = new LegacyUploadState(grains, options.Value.ChunkSize);
+        var upload = new LegacyUploadState(grains, options.Value.ChunkSize, buffers);
         try
         {
             var reader = new MultipartReader(boundary, request.Body);
@@ -82,7 +81,7 @@ public static class LegacyVideoUpload
     }
 
     /// <summary>One form post's way through an upload session; problems come back as results, failures cancel the session.</summary>
-    private sealed class LegacyUploadState(IGrainFactory grains, int chunkSize)
+    private sealed class LegacyUploadState(IGrainFactory grains, int chunkSize, BodyBuffers buffers)
     {
         private IUploadSessionGrain? _session;
         private string? _projectId;
@@ -126,6 +125,7 @@ public static class LegacyVideoUpload
             }
 
             var leaseId = lease.Value!.Id;
+            using var reservation = await buffers.ReserveAsync(PiecePump.BufferBytes(null, chunkSize), cancellationToken);
             var stopped = await PiecePump.PumpAsync(
                 content,
                 chunkSize,
@@ -140,7 +140,7 @@ public static class LegacyVideoUpload
                     return appended.Error;
                 },
                 received: null,
-                ArrayPool<byte>.Shared,
+                buffers.Arrays,
                 cancellationToken);
             return stopped is null ? null : await RejectAsync(stopped.ToProblem());
         }
