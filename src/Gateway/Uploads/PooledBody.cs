@@ -21,11 +21,15 @@ public sealed class PooledBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory { get; }
 
-    /// <summary>Waits for room in the budget, then reads exactly <paramref name="length"/> bytes; null when the body ends early.</summary>
-    public static async Task<PooledBody?> ReadAsync(Stream body, int length, BodyBuffers buffers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for room in the budget, then reads exactly <paramref name="length"/> bytes; null when the body ends early.
+    /// The buffer is at least <paramref name="bufferSize"/> long, so an upload's short last chunk reuses a buffer of its
+    /// full-size chunks instead of making one more of its own size.
+    /// </summary>
+    public static async Task<PooledBody?> ReadAsync(Stream body, int length, int bufferSize, BodyBuffers buffers, CancellationToken cancellationToken)
     {
         var reservation = await buffers.ReserveAsync(length, cancellationToken);
-        var buffer = buffers.Arrays.Rent(Math.Max(length, 1));
+        var buffer = buffers.Arrays.Rent(Math.Max(Math.Max(length, bufferSize), 1));
         var read = 0;
         try
         {

@@ -122,7 +122,7 @@ public static class UploadEndpoints
             return Problem.BadRequest("chunk_size_mismatch", $"chunk {number} must be {expected} bytes; Content-Length is {length}");
         }
 
-        using var body = await PooledBody.ReadAsync(http.Request.Body, expected, buffers, http.RequestAborted);
+        using var body = await PooledBody.ReadAsync(http.Request.Body, expected, layout.ChunkSize, buffers, http.RequestAborted);
         if (body is null)
         {
             return Problem.BadRequest("incomplete_body", $"the body ended before its {expected} declared bytes");

@@ -51,7 +51,7 @@ public sealed class FileSystemChunkStore : IChunkStore
         await RandomAccess.WriteAsync(handle, data, offset, cancellationToken).ConfigureAwait(false);
         if (_flushToDisk)
         {
-            RandomAccess.FlushToDisk(handle);
+            DataFlush.Flush(handle);
         }
     }
 

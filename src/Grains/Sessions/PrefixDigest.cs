@@ -12,7 +12,8 @@ namespace Orleans.Uploads.Grains.Sessions;
 /// </summary>
 public sealed class PrefixDigest(Func<long, Stream> openAt) : IDisposable
 {
-    private const int ReadBufferSize = 1024 * 1024;
+    // Below the large-object threshold: re-reads are a few chunks at a time, and large pooled arrays get trimmed and re-made.
+    private const int ReadBufferSize = 64 * 1024;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _position;
