@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using Orleans.Uploads.Grains.Sessions;
 using Orleans.Uploads.Grains.Tests.Infrastructure;
 using Orleans.Uploads.Grains.Videos;
@@ -49,16 +50,27 @@ public sealed class DurabilityTests(KillableClusterFixture cluster) : IClassFixt
     private async Task<IUploadSessionGrain> StartOnSecondarySiloAsync()
     {
         var primary = cluster.Cluster.Primary!.SiloAddress;
-        for (var attempt = 0; attempt < 64; attempt++)
-        {
-            var session = await cluster.Grains.StartAsync(_file);
-            if (!primary.Equals(await HostOfAsync(session)))
-            {
-                return session;
-            }
-        }
+        var secondary = cluster.Cluster.SecondarySilos[0].SiloAddress;
 
-        throw new InvalidOperationException("no session was placed on the secondary silo in 64 tries");
+        // The default placement weighs silo load and may favour the primary, or not know the secondary yet right after
+        // start-up: ask for the secondary, and try again until a session lands there.
+        return await Eventually.WaitForAsync(
+            async () =>
+            {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, secondary);
+                IUploadSessionGrain session;
+                try
+                {
+                    session = await cluster.Grains.StartAsync(_file);
+                }
+                finally
+                {
+                    RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                }
+
+                return primary.Equals(await HostOfAsync(session)) ? null : session;
+            },
+            "a session placed on the secondary silo");
     }
 
     private async Task<SiloAddress?> HostOfAsync(IUploadSessionGrain session) =>
