@@ -34,8 +34,8 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
         var order = Enumerable.Range(0, upload.TotalChunks).ToArray();
         new Random(11).Shuffle(order);
         var corrupted = order[order.Length / 2];
-        ProblemResponse? rejection = null;
-        var receipts = new ConcurrentBag<ChunkResponse>();
+        ProblemReply? rejection = null;
+        var receipts = new ConcurrentBag<ChunkReply>();
         await Parallel.ForEachAsync(order, new ParallelOptions { MaxDegreeOfParallelism = ClientParallelism }, async (chunk, _) =>
         {
             var bytes = await file.ReadChunkAsync(chunk, upload.ChunkSize);
@@ -104,7 +104,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
         var afterStop = order[5..];
 
         var ports = GatewayPorts.Allocate();
-        var acknowledged = new ConcurrentDictionary<int, ChunkResponse>();
+        var acknowledged = new ConcurrentDictionary<int, ChunkReply>();
         Guid uploadId;
 
         // 1. Half the file, then kill -9 while one more chunk is half-way over the wire.
@@ -184,7 +184,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
     }
 
     /// <summary>Up to <see cref="ClientParallelism"/> chunks at a time, each acknowledged with 200 and recorded.</summary>
-    private static Task UploadChunksAsync(UploadApi api, RandomFile file, Guid uploadId, IEnumerable<int> chunks, ConcurrentDictionary<int, ChunkResponse> acknowledged) =>
+    private static Task UploadChunksAsync(UploadApi api, RandomFile file, Guid uploadId, IEnumerable<int> chunks, ConcurrentDictionary<int, ChunkReply> acknowledged) =>
         Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = ClientParallelism }, async (chunk, _) =>
         {
             var receipt = await api.PutChunkAsync(uploadId, chunk, await file.ReadChunkAsync(chunk, DefaultChunkSize));
@@ -194,7 +194,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
         });
 
     /// <summary>Still open, and exactly the acknowledged chunks are stored: none lost, none invented.</summary>
-    private static void AssertResumable(UploadStatusResponse status, ICollection<int> acknowledged, int chunkCount)
+    private static void AssertResumable(StatusReply status, ICollection<int> acknowledged, int chunkCount)
     {
         Assert.Equal("uploading", status.Status);
         Assert.Equal(chunkCount, status.TotalChunks);

@@ -16,25 +16,25 @@ public sealed class UploadApi(GatewayServer server)
 
     private HttpClient Http => server.Http;
 
-    public async Task<InitiateResponse> InitiateAsync(string filename, long fileSize, string? fileHash)
+    public async Task<InitiateReply> InitiateAsync(string filename, long fileSize, string? fileHash)
     {
         using var response = await Http.PostAsJsonAsync(
             new Uri("/api/uploads/initiate", UriKind.Relative), new { filename, fileSize, fileHash }, Json);
-        return await ReadAsync<InitiateResponse>(response, HttpStatusCode.Created, "initiate");
+        return await ReadAsync<InitiateReply>(response, HttpStatusCode.Created, "initiate");
     }
 
     /// <summary>Sends one chunk with its sha256 in <c>X-Chunk-Hash</c> and expects it stored (200).</summary>
-    public async Task<ChunkResponse> PutChunkAsync(Guid uploadId, int chunkNumber, byte[] bytes, string? sha256 = null)
+    public async Task<ChunkReply> PutChunkAsync(Guid uploadId, int chunkNumber, byte[] bytes, string? sha256 = null)
     {
         using var response = await SendChunkAsync(uploadId, chunkNumber, new ByteArrayContent(bytes), sha256 ?? RandomFile.Sha256Of(bytes));
-        return await ReadAsync<ChunkResponse>(response, HttpStatusCode.OK, $"PUT chunk {chunkNumber}");
+        return await ReadAsync<ChunkReply>(response, HttpStatusCode.OK, $"PUT chunk {chunkNumber}");
     }
 
     /// <summary>Sends one chunk and expects a problem answer with <paramref name="expected"/>.</summary>
-    public async Task<ProblemResponse> PutChunkExpectingProblemAsync(Guid uploadId, int chunkNumber, byte[] bytes, string sha256, HttpStatusCode expected)
+    public async Task<ProblemReply> PutChunkExpectingProblemAsync(Guid uploadId, int chunkNumber, byte[] bytes, string sha256, HttpStatusCode expected)
     {
         using var response = await SendChunkAsync(uploadId, chunkNumber, new ByteArrayContent(bytes), sha256);
-        return await ReadAsync<ProblemResponse>(response, expected, $"PUT chunk {chunkNumber}");
+        return await ReadAsync<ProblemReply>(response, expected, $"PUT chunk {chunkNumber}");
     }
 
     public async Task<HttpResponseMessage> SendChunkAsync(Guid uploadId, int chunkNumber, HttpContent content, string sha256)
@@ -48,16 +48,16 @@ public sealed class UploadApi(GatewayServer server)
         return await Http.SendAsync(request);
     }
 
-    public async Task<UploadStatusResponse> GetStatusAsync(Guid uploadId)
+    public async Task<StatusReply> GetStatusAsync(Guid uploadId)
     {
         using var response = await Http.GetAsync(new Uri($"/api/uploads/{uploadId}", UriKind.Relative));
-        return await ReadAsync<UploadStatusResponse>(response, HttpStatusCode.OK, "GET upload status");
+        return await ReadAsync<StatusReply>(response, HttpStatusCode.OK, "GET upload status");
     }
 
-    public async Task<VideoResponse> CompleteAsync(Guid uploadId)
+    public async Task<VideoReply> CompleteAsync(Guid uploadId)
     {
         using var response = await Http.PostAsync(new Uri($"/api/uploads/{uploadId}/complete", UriKind.Relative), content: null);
-        return await ReadAsync<VideoResponse>(response, HttpStatusCode.OK, "complete");
+        return await ReadAsync<VideoReply>(response, HttpStatusCode.OK, "complete");
     }
 
     /// <summary>Streams a video's content through sha256 without keeping it: its length and lower-case hex digest.</summary>
@@ -87,27 +87,3 @@ public sealed class UploadApi(GatewayServer server)
         $"{what}: expected {(int)expected} {expected}, got {(int)response.StatusCode} {response.StatusCode}: "
         + $"{await response.Content.ReadAsStringAsync()}\n--- {server.Process.Name} output ---\n{server.Process.Output}";
 }
-
-public sealed record InitiateResponse(Guid UploadId, int ChunkSize, int TotalChunks, string Status, DateTimeOffset ExpiresAt);
-
-public sealed record ChunkResponse(
-    Guid UploadId, int ChunkNumber, int CompletedChunks, int TotalChunks, long UploadedBytes, double ProgressPercentage, string Status, bool AlreadyStored);
-
-public sealed record UploadStatusResponse(
-    Guid UploadId,
-    string Filename,
-    long? TotalSize,
-    int ChunkSize,
-    int TotalChunks,
-    int CompletedChunks,
-    long UploadedBytes,
-    string Status,
-    int[] MissingChunks,
-    int[] FailedChunks,
-    int ChunkRetries,
-    string? FileHash,
-    string? FailureReason);
-
-public sealed record VideoResponse(Guid Id, Guid UploadId, string Filename, string OriginalName, long Size, string Status, string? FileHash, string ContentUrl);
-
-public sealed record ProblemResponse(int Status, string Code, string? Detail);

@@ -51,14 +51,9 @@ public sealed partial class UploadSessionGrain
         await _appendGate.WaitAsync();
         try
         {
-            if (RefuseAppend() is { } refusal)
+            if (RefuseLeaseHolder(lease) is { } refusal)
             {
                 return refusal;
-            }
-
-            if (_lease != lease)
-            {
-                return new UploadError(UploadErrorCode.AppendSuperseded, "a newer request took over this upload", CurrentOffset: _state.Offset);
             }
 
             var end = _leasePosition + payload.Data.Length;
@@ -111,14 +106,9 @@ public sealed partial class UploadSessionGrain
         await _appendGate.WaitAsync();
         try
         {
-            if (RefuseAppend() is { } refusal)
+            if (RefuseLeaseHolder(lease) is { } refusal)
             {
                 return refusal;
-            }
-
-            if (_lease != lease)
-            {
-                return new UploadError(UploadErrorCode.AppendSuperseded, "a newer request took over this upload", CurrentOffset: _state.Offset);
             }
 
             await CommitLeaseAsync();
@@ -161,8 +151,7 @@ public sealed partial class UploadSessionGrain
         }
 
         _state.PartReleased = true;
-        await DeleteTempDataAsync();
-        await _writer.FlushAsync();
+        await RecordEndThenDeleteTempDataAsync();
     }
 
     /// <summary>Makes the open lease's written bytes durable; completes the upload when they are the last.</summary>
@@ -226,6 +215,11 @@ public sealed partial class UploadSessionGrain
             _appendGate.Release();
         }
     }
+
+    private UploadError? RefuseLeaseHolder(Guid lease) =>
+        RefuseAppend() ?? (_lease != lease
+            ? new UploadError(UploadErrorCode.AppendSuperseded, "a newer request took over this upload", CurrentOffset: _state.Offset)
+            : null);
 
     private UploadError? RefuseAppend() =>
         _state.Kind == UploadKind.Final

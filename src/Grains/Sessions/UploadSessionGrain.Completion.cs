@@ -230,8 +230,7 @@ public sealed partial class UploadSessionGrain
         _state.EndedAt = Now;
         _state.FailureCode = code;
         _state.FailureReason = reason;
-        await DeleteTempDataAsync();
-        await _writer.FlushAsync();
+        await RecordEndThenDeleteTempDataAsync();
         Report(UploadEvent.Transition(from, UploadStatus.Failed));
         LogFailed(UploadId, reason);
         return new UploadError(code, reason);

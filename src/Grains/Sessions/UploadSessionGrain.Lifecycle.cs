@@ -33,8 +33,7 @@ public sealed partial class UploadSessionGrain
         await Task.WhenAll(_chunksInFlight.Values);
         await _appendGate.WaitAsync();
         _appendGate.Release();
-        await DeleteTempDataAsync();
-        await _writer.FlushAsync();
+        await RecordEndThenDeleteTempDataAsync();
         Report(UploadEvent.Transition(from, UploadStatus.Cancelled));
         LogCancelled(UploadId);
         return UploadResult.Ok(Snapshot());
@@ -106,8 +105,7 @@ public sealed partial class UploadSessionGrain
         _state.Status = UploadStatus.Expired;
         _state.EndedAt = Now;
         _state.FailureReason = $"idle for {idle:g}, longer than the upload timeout {_options.UploadTimeout:g}";
-        await DeleteTempDataAsync();
-        await _writer.FlushAsync();
+        await RecordEndThenDeleteTempDataAsync();
         Report(UploadEvent.Transition(from, UploadStatus.Expired));
         LogExpired(UploadId, idle);
         return _state.Status;

@@ -186,6 +186,16 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         return _state.Status == UploadStatus.None ? NotFound() : UploadResult.Ok(Snapshot());
     }
 
+    /// <summary>
+    /// Makes the session's end durable before its bytes go: a crash in between leaves a temp file no live session owns,
+    /// which the cleanup's orphan sweep removes, never a session that still accepts bytes whose file is gone.
+    /// </summary>
+    private async Task RecordEndThenDeleteTempDataAsync()
+    {
+        await _writer.FlushAsync();
+        await DeleteTempDataAsync();
+    }
+
     private async Task DeleteTempDataAsync()
     {
         try

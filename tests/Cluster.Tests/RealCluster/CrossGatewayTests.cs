@@ -1,4 +1,5 @@
 using System.Net;
+using Orleans.Uploads.TestSupport;
 using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;
