@@ -23,6 +23,9 @@ public sealed class ProgressSocketTests(GatewayFixture gateway) : IClassFixture<
         var seen = new List<JsonElement>();
         for (var chunk = 0; chunk < upload.TotalChunks; chunk++)
         {
+            // Orleans holds observers weakly: a garbage collection must not end the updates.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             await gateway.Api.PutChunkOkAsync(upload, file, chunk);
             seen.Add(await ReceiveUntilAsync(socket, update => update.GetProperty("data").GetProperty("completedChunks").GetInt32() == chunk + 1));
         }

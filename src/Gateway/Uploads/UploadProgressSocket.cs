@@ -31,7 +31,9 @@ public static class UploadProgressSocket
 
         var session = grains.GetGrain<IUploadSessionGrain>(id);
         var updates = Channel.CreateBounded<UploadSnapshot>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
-        var watcher = grains.CreateObjectReference<IUploadProgressObserver>(new Watcher(updates.Writer));
+        // Orleans holds the object behind a reference weakly: this method keeps it alive for as long as the socket is open.
+        var target = new Watcher(updates.Writer);
+        var watcher = grains.CreateObjectReference<IUploadProgressObserver>(target);
         try
         {
             var first = await session.WatchAsync(watcher);
@@ -48,6 +50,7 @@ public static class UploadProgressSocket
         {
             await session.UnwatchAsync(watcher);
             grains.DeleteObjectReference<IUploadProgressObserver>(watcher);
+            GC.KeepAlive(target);
         }
     }
 
