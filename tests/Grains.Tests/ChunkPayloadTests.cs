@@ -134,7 +134,7 @@ public sealed class ChunkPayloadTests(UploadClusterFixture cluster) : IClassFixt
         // Not a multiple of the chunk size, so the last chunk is short: 4 × 64 KiB + 37,979 bytes.
         var file = new TestFile(300_123, seed: 11);
         var session = await cluster.Grains.StartAsync(file, "wire.mp4", file.Sha256);
-        var writes = ObservedChunkStore.RecordWrites(session.GetPrimaryKey());
+        var writes = ObservedUploadStore.RecordWrites(session.GetPrimaryKey());
 
         await Task.WhenAll(new[] { 0, 1, 2 }.Select(chunk => session.PutAsync(file, chunk)));
         Assert.True((await session.PutAsync(file, 1)).AlreadyStored);
@@ -158,15 +158,14 @@ public sealed class ChunkPayloadTests(UploadClusterFixture cluster) : IClassFixt
     public async Task Appends_sent_to_the_silos_are_stored_byte_for_byte()
     {
         var file = new TestFile(150_001, seed: 12);
-        var session = cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+        var session = cluster.Grains.Session(Guid.NewGuid());
         Assert.True((await session.InitiateAsync(new InitiateUpload("wire.mov", file.Bytes.Length, Mode: UploadMode.Append))).IsSuccess);
-        var lease = await session.BeginAppendAsync(0);
-        Assert.True(lease.IsSuccess, lease.Error?.Detail);
+        var lease = await session.LeaseAsync(0);
 
         var offset = 0;
         foreach (var length in new[] { 1, 0, 99_999, 50_001 })
         {
-            var appended = await session.AppendAsync(lease.Value!.Id, new ChunkPayload(file.Bytes.AsMemory(offset, length)), commit: true);
+            var appended = await session.AppendAsync(lease, new ChunkPayload(file.Bytes.AsMemory(offset, length)), commit: true);
             Assert.True(appended.IsSuccess, appended.Error?.Detail);
             offset += length;
         }
@@ -175,7 +174,7 @@ public sealed class ChunkPayloadTests(UploadClusterFixture cluster) : IClassFixt
         Assert.Equal(file.Bytes, await StoredBytesAsync(session));
     }
 
-    private async Task<byte[]> StoredBytesAsync(IUploadSessionGrain session)
+    private async Task<byte[]> StoredBytesAsync(SessionUnderTest session)
     {
         var video = await cluster.Grains.GetGrain<IVideoGrain>(session.GetPrimaryKey()).GetAsync();
         Assert.NotNull(video);

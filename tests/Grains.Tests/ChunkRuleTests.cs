@@ -35,6 +35,20 @@ public sealed class ChunkRuleTests(UploadClusterFixture cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task The_last_chunk_must_be_exactly_as_long_as_the_layout_says_whoever_calls_the_grain()
+    {
+        var session = await cluster.Grains.StartAsync(_file);
+        var last = _file.Chunk(3).Data;
+
+        var shorter = await session.PutChunkAsync(3, new ChunkPayload(last[..^1]), null);
+        var longer = await session.PutChunkAsync(3, new ChunkPayload(new byte[last.Length + 1]), null);
+
+        Assert.Equal(UploadErrorCode.ChunkSizeMismatch, shorter.Code());
+        Assert.Equal(UploadErrorCode.ChunkSizeMismatch, longer.Code());
+        Assert.Contains(3, (await session.SnapshotAsync()).MissingChunks);
+    }
+
+    [Fact]
     public Task A_resent_chunk_is_compared_with_the_stored_bytes_identical_is_acknowledged_different_is_a_conflict() =>
         ResendRules.AssertAsync(cluster.Grains, _file);
 

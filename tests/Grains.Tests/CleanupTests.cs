@@ -33,9 +33,9 @@ public sealed class CleanupTests(FastCleanupClusterFixture cluster) : IClassFixt
             await completed.PutAsync(_file, chunk);
         }
 
-        var active = cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+        var active = cluster.Grains.Session(Guid.NewGuid());
         await active.InitiateAsync(new InitiateUpload("live.mp4", null, Mode: UploadMode.Append));
-        var lease = (await active.BeginAppendAsync(0)).Value!.Id;
+        var lease = await active.LeaseAsync(0);
 
         // Keep one upload busy, a byte at a time, until the reminder has expired the abandoned one. Only the file
         // is watched: asking the abandoned session itself would expire it on the spot, without the reminder.
@@ -74,12 +74,12 @@ public sealed class CleanupTests(FastCleanupClusterFixture cluster) : IClassFixt
         await File.WriteAllBytesAsync(orphanPath, new byte[1000]);
         File.SetLastWriteTimeUtc(orphanPath, DateTime.UtcNow.AddHours(-1));
 
-        var owned = cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+        var owned = cluster.Grains.Session(Guid.NewGuid());
         await owned.InitiateAsync(new InitiateUpload("kept.mp4", null, Mode: UploadMode.Append));
         var ownedPath = TempPath(owned.GetPrimaryKey());
 
         // Old file times, but the session is alive: touching it keeps it from expiring.
-        var lease = (await owned.BeginAppendAsync(0)).Value!.Id;
+        var lease = await owned.LeaseAsync(0);
         await Eventually.WaitUntilAsync(
             async () =>
             {

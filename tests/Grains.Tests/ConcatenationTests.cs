@@ -12,9 +12,9 @@ public sealed class ConcatenationTests(UploadClusterFixture cluster) : IClassFix
 
     private async Task<Guid> UploadPartAsync(int start, int length)
     {
-        var part = cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+        var part = cluster.Grains.Session(Guid.NewGuid());
         Assert.True((await part.InitiateAsync(new InitiateUpload("", length, Mode: UploadMode.Append, Kind: UploadKind.Partial))).IsSuccess);
-        var lease = (await part.BeginAppendAsync(0)).Value!.Id;
+        var lease = await part.LeaseAsync(0);
         await part.AppendAsync(lease, new ChunkPayload(_file.Bytes.AsMemory(start, length)), commit: true);
         return part.GetPrimaryKey();
     }
@@ -23,7 +23,7 @@ public sealed class ConcatenationTests(UploadClusterFixture cluster) : IClassFix
     public async Task Finished_parts_concatenate_into_one_video_and_are_released()
     {
         var parts = await Task.WhenAll(UploadPartAsync(0, 100_000), UploadPartAsync(100_000, 100_000), UploadPartAsync(200_000, 50_000));
-        var final = cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+        var final = cluster.Grains.Session(Guid.NewGuid());
 
         var started = await final.InitiateAsync(new InitiateUpload("whole.mkv", null, Mode: UploadMode.Append, Kind: UploadKind.Final, Parts: parts));
 
@@ -31,17 +31,17 @@ public sealed class ConcatenationTests(UploadClusterFixture cluster) : IClassFix
         Assert.Equal(_file.Bytes.Length, started.Value.TotalSize);
         Assert.Equal(_file.Sha256, started.Value.FileHash);
         Assert.NotNull(await cluster.Grains.GetGrain<IVideoGrain>(final.GetPrimaryKey()).GetAsync());
-        var firstPart = cluster.Grains.GetGrain<IUploadSessionGrain>(parts[0]);
-        await Eventually.WaitUntilAsync(async () => !(await firstPart.DescribePartAsync()).IsUsable, "the parts to be released");
+        var firstPart = cluster.Grains.Session(parts[0]);
+        await Eventually.WaitUntilAsync(async () => !(await firstPart.Part.DescribePartAsync()).IsUsable, "the parts to be released");
         Assert.False(File.Exists(Path.Combine(cluster.TempDirectory, parts[0].ToString("N") + ".part")));
     }
 
     [Fact]
     public async Task Unfinished_or_unknown_parts_cannot_be_concatenated()
     {
-        var unfinished = cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+        var unfinished = cluster.Grains.Session(Guid.NewGuid());
         await unfinished.InitiateAsync(new InitiateUpload("", 1000, Mode: UploadMode.Append, Kind: UploadKind.Partial));
-        var final = cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+        var final = cluster.Grains.Session(Guid.NewGuid());
 
         var withUnfinished = await final.InitiateAsync(new InitiateUpload("whole.mp4", null, Mode: UploadMode.Append, Kind: UploadKind.Final, Parts: [unfinished.GetPrimaryKey()]));
         var withUnknown = await final.InitiateAsync(new InitiateUpload("whole.mp4", null, Mode: UploadMode.Append, Kind: UploadKind.Final, Parts: [Guid.NewGuid()]));
@@ -54,10 +54,10 @@ public sealed class ConcatenationTests(UploadClusterFixture cluster) : IClassFix
     public async Task A_part_is_not_a_video_and_a_final_upload_takes_no_bytes_of_its_own()
     {
         var partId = await UploadPartAsync(0, 1000);
-        var final = cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+        var final = cluster.Grains.Session(Guid.NewGuid());
         await final.InitiateAsync(new InitiateUpload("whole.mp4", null, Mode: UploadMode.Append, Kind: UploadKind.Final, Parts: [partId]));
 
         Assert.Null(await cluster.Grains.GetGrain<IVideoGrain>(partId).GetAsync());
-        Assert.Equal(UploadErrorCode.WrongUploadMode, (await final.BeginAppendAsync(1000)).Code());
+        Assert.Equal(UploadErrorCode.WrongUploadMode, (await final.OpenAsync(Guid.NewGuid(), 1000)).Code());
     }
 }

@@ -13,7 +13,7 @@ public sealed class ConcurrencyTests(UploadClusterFixture cluster) : IClassFixtu
     public async Task Three_chunks_of_one_session_are_written_at_the_same_time()
     {
         var session = await cluster.Grains.StartAsync(_file);
-        var gate = ObservedChunkStore.GateWrites(session.GetPrimaryKey());
+        var gate = ObservedUploadStore.GateWrites(session.GetPrimaryKey());
 
         var puts = new[] { 0, 1, 2 }.Select(chunk => session.PutAsync(_file, chunk)).ToArray();
 
@@ -29,7 +29,7 @@ public sealed class ConcurrencyTests(UploadClusterFixture cluster) : IClassFixtu
     public async Task A_chunk_beyond_the_concurrency_limit_is_refused_while_the_others_run()
     {
         var session = await cluster.Grains.StartAsync(_file);
-        var gate = ObservedChunkStore.GateWrites(session.GetPrimaryKey());
+        var gate = ObservedUploadStore.GateWrites(session.GetPrimaryKey());
         var puts = new[] { 0, 1, 2 }.Select(chunk => session.PutAsync(_file, chunk)).ToArray();
         await gate.WaitForInsideAsync(3);
 
@@ -45,7 +45,7 @@ public sealed class ConcurrencyTests(UploadClusterFixture cluster) : IClassFixtu
     public async Task The_same_chunk_sent_twice_at_once_is_written_once()
     {
         var session = await cluster.Grains.StartAsync(_file);
-        var gate = ObservedChunkStore.GateWrites(session.GetPrimaryKey());
+        var gate = ObservedUploadStore.GateWrites(session.GetPrimaryKey());
         var first = session.PutAsync(_file, 5);
         await gate.WaitForInsideAsync(1);
 

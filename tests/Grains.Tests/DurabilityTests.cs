@@ -47,7 +47,7 @@ public sealed class DurabilityTests(KillableClusterFixture cluster) : IClassFixt
     }
 
     /// <summary>The primary silo holds the test cluster's membership, so the silo to kill must be the other one.</summary>
-    private async Task<IUploadSessionGrain> StartOnSecondarySiloAsync()
+    private async Task<SessionUnderTest> StartOnSecondarySiloAsync()
     {
         var primary = cluster.Cluster.Primary!.SiloAddress;
         var secondary = cluster.Cluster.SecondarySilos[0].SiloAddress;
@@ -58,7 +58,7 @@ public sealed class DurabilityTests(KillableClusterFixture cluster) : IClassFixt
             async () =>
             {
                 RequestContext.Set(IPlacementDirector.PlacementHintKey, secondary);
-                IUploadSessionGrain session;
+                SessionUnderTest session;
                 try
                 {
                     session = await cluster.Grains.StartAsync(_file);
@@ -73,6 +73,6 @@ public sealed class DurabilityTests(KillableClusterFixture cluster) : IClassFixt
             "a session placed on the secondary silo");
     }
 
-    private async Task<SiloAddress?> HostOfAsync(IUploadSessionGrain session) =>
-        await cluster.Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(session);
+    private async Task<SiloAddress?> HostOfAsync(SessionUnderTest session) =>
+        await cluster.Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(session.Life);
 }

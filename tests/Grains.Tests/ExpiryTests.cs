@@ -46,9 +46,9 @@ public sealed class ExpiryTests(ManualClockClusterFixture cluster) : IClassFixtu
         await active.PutAsync(_file, 0);
         Clock.Advance(TimeSpan.FromMinutes(6));
 
-        Assert.Equal(UploadStatus.Expired, await idle.ExpireIfIdleAsync());
-        Assert.Equal(UploadStatus.Uploading, await active.ExpireIfIdleAsync());
-        Assert.Equal(UploadStatus.Completed, await completed.ExpireIfIdleAsync());
+        Assert.Equal(UploadStatus.Expired, (await idle.SnapshotAsync()).Status);
+        Assert.Equal(UploadStatus.Uploading, (await active.SnapshotAsync()).Status);
+        Assert.Equal(UploadStatus.Completed, (await completed.SnapshotAsync()).Status);
         Assert.False(File.Exists(Path.Combine(cluster.TempDirectory, idle.GetPrimaryKey().ToString("N") + ".part")));
         Assert.Equal(UploadErrorCode.UploadExpired, (await idle.PutChunkAsync(1, _file.Chunk(1), null)).Code());
         Assert.Equal(UploadErrorCode.UploadExpired, (await idle.CompleteAsync()).Code());

@@ -5,7 +5,7 @@ namespace Orleans.Uploads.Grains.Tests;
 
 public sealed class InitiateTests(UploadClusterFixture cluster) : IClassFixture<UploadClusterFixture>
 {
-    private IUploadSessionGrain NewSession() => cluster.Grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
+    private SessionUnderTest NewSession() => cluster.Grains.Session(Guid.NewGuid());
 
     [Fact]
     public async Task A_new_session_records_its_layout_and_starts_initiated()
@@ -83,6 +83,6 @@ public sealed class InitiateTests(UploadClusterFixture cluster) : IClassFixture<
         Assert.Equal(UploadErrorCode.UploadNotFound, (await session.PutChunkAsync(0, new ChunkPayload(new byte[10]), null)).Code());
         Assert.Equal(UploadErrorCode.UploadNotFound, (await session.CompleteAsync()).Code());
         Assert.Equal(UploadErrorCode.UploadNotFound, (await session.CancelAsync()).Code());
-        Assert.Null(await session.GetLayoutAsync());
+        Assert.Null(await session.Chunks.GetLayoutAsync());
     }
 }

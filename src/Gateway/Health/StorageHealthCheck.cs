@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Storage;
 
 namespace Orleans.Uploads.Gateway.Health;
 
 /// <summary>Healthy when the chunk store's temp and final areas can be written.</summary>
-public sealed class StorageHealthCheck(IChunkStore store) : IHealthCheck
+public sealed class StorageHealthCheck(IStorageProbe store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

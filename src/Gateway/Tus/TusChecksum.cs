@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
+using Orleans.Uploads.Gateway.Uploads;
 
 namespace Orleans.Uploads.Gateway.Tus;
 
 /// <summary><c>Upload-Checksum: &lt;algorithm&gt; &lt;base64 digest&gt;</c> over one request's body.</summary>
-public sealed class TusChecksum : IDisposable
+public sealed class TusChecksum : IBodyDigest, IDisposable
 {
     private readonly IncrementalHash _hash;
     private readonly byte[] _expected;

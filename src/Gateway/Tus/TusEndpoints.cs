@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Gateway.Videos;
-using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Sessions;
 
@@ -60,7 +60,7 @@ public static class TusEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers)
     {
         var request = http.Request;
         if (!TusMetadata.TryParse(request.Headers[TusProtocol.UploadMetadata], out var metadata, out var metadataError))
@@ -89,8 +89,7 @@ public static class TusEndpoints
         var filename = TusMetadata.Value(metadata, "filename", "name")
             ?? (TusMetadata.Value(metadata, "filetype", "type") is { } type && AllowedExtensionFor(type, options.Value) is { } extension ? "upload" + extension : "");
         var uploadId = Guid.NewGuid();
-        var session = grains.GetGrain<IUploadSessionGrain>(uploadId);
-        var created = await session.InitiateAsync(new InitiateUpload(
+        var created = await grains.GetGrain<IUploadSessionGrain>(uploadId).InitiateAsync(new InitiateUpload(
             filename, length, projectId, options.Value.ChunkSize, MetadataJson: metadata.Count > 0 ? metadata.ToJsonString() : null,
             Mode: UploadMode.Append, Kind: kind, Parts: parts));
         if (created.Value is not { } snapshot)
@@ -103,14 +102,13 @@ public static class TusEndpoints
         if (request.ContentType == TusProtocol.OffsetOctetStream && request.ContentLength is not 0)
         {
             // creation-with-upload: the body is the upload's first bytes.
-            var (stored, problem) = await ReceiveAsync(http, session, offset: 0, options.Value.ChunkSize);
+            var (stored, problem) = await ReceiveAsync(http, grains.GetGrain<IAppendUploadGrain>(uploadId), new AppendRequest(0, request.ContentLength, options.Value.ChunkSize), buffers);
             if (problem is not null)
             {
                 return problem;
             }
 
-            http.Response.Headers[TusProtocol.UploadOffset] = stored!.UploadedBytes.ToString(CultureInfo.InvariantCulture);
-            SetExpires(http, stored);
+            SetOffsetAndExpires(http, stored!);
         }
 
         return TypedResults.StatusCode(StatusCodes.Status201Created);
@@ -123,11 +121,8 @@ public static class TusEndpoints
             return UploadEndpoints.UploadNotFound();
         }
 
-        var session = grains.GetGrain<IUploadSessionGrain>(id);
-
         // A client asking where it stands is about to resume: whatever request held the upload is stale.
-        await session.EndAppendAsync(null);
-        var result = await session.GetAsync();
+        var result = await grains.GetGrain<IAppendUploadGrain>(id).ResumeAsync();
         if (result.Value is not { } snapshot)
         {
             return result.Error!.ToProblem();
@@ -164,7 +159,7 @@ public static class TusEndpoints
         return TypedResults.Ok();
     }
 
-    private static async Task<IResult> PatchAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options)
+    private static async Task<IResult> PatchAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers)
     {
         if (!Guid.TryParse(uploadId, out var id))
         {
@@ -182,37 +177,26 @@ public static class TusEndpoints
             return Problem.BadRequest("invalid_upload_offset", "Upload-Offset must be a non-negative integer");
         }
 
-        var session = grains.GetGrain<IUploadSessionGrain>(id);
+        long? declaredLength = null;
         if (request.Headers.ContainsKey(TusProtocol.UploadLength))
         {
-            // creation-defer-length: the length arrives with a PATCH.
+            // creation-defer-length: the length arrives with a PATCH, and is set before any of its bytes.
             if (!long.TryParse(request.Headers[TusProtocol.UploadLength], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
             {
                 return Problem.BadRequest("invalid_upload_length", "Upload-Length must be a non-negative integer");
             }
 
-            var declared = await session.DeclareLengthAsync(length);
-            if (declared.Value is not { } afterDeclare)
-            {
-                return declared.Error!.ToProblem();
-            }
-
-            if (afterDeclare.Status == UploadStatus.Completed && offset == afterDeclare.UploadedBytes && request.ContentLength is null or 0)
-            {
-                // The length was all that was missing (a stream that ended on a chunk boundary): the upload is done.
-                http.Response.Headers[TusProtocol.UploadOffset] = afterDeclare.UploadedBytes.ToString(CultureInfo.InvariantCulture);
-                return TypedResults.NoContent();
-            }
+            declaredLength = length;
         }
 
-        var (stored, problem) = await ReceiveAsync(http, session, offset, options.Value.ChunkSize);
+        var append = new AppendRequest(offset, request.ContentLength, options.Value.ChunkSize, declaredLength);
+        var (stored, problem) = await ReceiveAsync(http, grains.GetGrain<IAppendUploadGrain>(id), append, buffers);
         if (problem is not null)
         {
             return problem;
         }
 
-        http.Response.Headers[TusProtocol.UploadOffset] = stored!.UploadedBytes.ToString(CultureInfo.InvariantCulture);
-        SetExpires(http, stored);
+        SetOffsetAndExpires(http, stored!);
         return TypedResults.NoContent();
     }
 
@@ -223,23 +207,18 @@ public static class TusEndpoints
             return UploadEndpoints.UploadNotFound();
         }
 
-        var session = grains.GetGrain<IUploadSessionGrain>(id);
-        var current = await session.GetAsync();
-        if (current.Value is not { } snapshot)
+        var result = await grains.GetGrain<IUploadSessionGrain>(id).TerminateAsync();
+        return result.Error switch
         {
-            return current.Error!.ToProblem();
-        }
+            null => TypedResults.NoContent(),
 
-        if (Gone(snapshot) is { } gone)
-        {
-            return gone;
-        }
-
-        var result = await session.CancelAsync();
-        return result.IsSuccess ? TypedResults.NoContent() : result.Error!.ToProblem();
+            // Terminated, expired and failed uploads are gone for tus clients.
+            { Code: UploadErrorCode.UploadFailed } failed => Problem.Create(StatusCodes.Status410Gone, "upload_failed", failed.Detail),
+            { } error => ToTusProblem(error),
+        };
     }
 
-    private static async Task<IResult> DownloadAsync(string uploadId, IGrainFactory grains, IChunkStore store)
+    private static async Task<IResult> DownloadAsync(string uploadId, IGrainFactory grains, IVideoStore store)
     {
         if (!Guid.TryParse(uploadId, out var id))
         {
@@ -249,8 +228,8 @@ public static class TusEndpoints
         return await VideoEndpoints.StreamAsync(id, grains, store);
     }
 
-    /// <summary>Streams the request body into the session from <paramref name="offset"/>, verifying Upload-Checksum when sent.</summary>
-    private static async Task<(UploadSnapshot? Stored, IResult? Problem)> ReceiveAsync(HttpContext http, IUploadSessionGrain session, long offset, int pieceSize)
+    /// <summary>Streams the request body into the session, verifying Upload-Checksum when sent.</summary>
+    private static async Task<(AppendProgress? Stored, IResult? Problem)> ReceiveAsync(HttpContext http, IAppendUploadGrain session, AppendRequest append, BodyBuffers buffers)
     {
         TusChecksum? checksum = null;
         if (http.Request.Headers[TusProtocol.UploadChecksum].ToString() is { Length: > 0 } checksumHeader
@@ -260,42 +239,15 @@ public static class TusEndpoints
         }
 
         using var _ = checksum;
-        var begun = await session.BeginAppendAsync(offset);
-        if (begun.Value is not { } lease)
+        var outcome = await AppendBodyStreamer.StreamAsync(session, append with { Digest = checksum }, http.Request.Body, buffers, http.RequestAborted);
+        if (outcome.Error is { } error)
         {
-            return (null, ToTusProblem(begun.Error!));
+            return (null, ToTusProblem(error));
         }
 
-        try
-        {
-            if (lease.TotalSize is { } total && http.Request.ContentLength is { } length && offset + length > total)
-            {
-                return (null, Problem.Create(StatusCodes.Status413PayloadTooLarge, "length_mismatch", $"{length} bytes at offset {offset} would exceed Upload-Length {total}; nothing was stored"));
-            }
-
-            if (await TusBodyStreamer.StreamAsync(http.Request.Body, http.Request.ContentLength, session, lease, checksum, pieceSize, http.RequestServices.GetRequiredService<BodyBuffers>(), http.RequestAborted) is { } streamError)
-            {
-                return (null, ToTusProblem(streamError));
-            }
-
-            if (checksum is not null)
-            {
-                if (!checksum.Matches())
-                {
-                    return (null, Problem.Create(TusProtocol.ChecksumMismatchStatus, "checksum_mismatch", "the body does not match Upload-Checksum; its bytes were discarded"));
-                }
-
-                var committed = await session.CommitAppendAsync(lease.Id);
-                return committed.Value is { } snapshot ? (snapshot, null) : (null, ToTusProblem(committed.Error!));
-            }
-
-            var after = await session.GetAsync();
-            return after.Value is { } current ? (current, null) : (null, ToTusProblem(after.Error!));
-        }
-        finally
-        {
-            await session.EndAppendAsync(lease.Id);
-        }
+        return outcome.DigestMatched is false
+            ? (null, Problem.Create(TusProtocol.ChecksumMismatchStatus, "checksum_mismatch", "the body does not match Upload-Checksum; its bytes were discarded"))
+            : (outcome.Progress, null);
     }
 
     /// <summary>A client that sent only a media type gets the allowed extension for it (video/mp4 is .mp4, not .m4v).</summary>
@@ -385,6 +337,15 @@ public static class TusEndpoints
         UploadErrorCode.LengthMismatch => Problem.Create(StatusCodes.Status413PayloadTooLarge, "length_mismatch", error.Detail),
         _ => error.ToProblem(),
     };
+
+    private static void SetOffsetAndExpires(HttpContext http, AppendProgress stored)
+    {
+        http.Response.Headers[TusProtocol.UploadOffset] = stored.DurableOffset.ToString(CultureInfo.InvariantCulture);
+        if (stored.Status.AcceptsBytes())
+        {
+            http.Response.Headers[TusProtocol.UploadExpires] = stored.ExpiresAt.ToString("R", CultureInfo.InvariantCulture);
+        }
+    }
 
     private static void SetExpires(HttpContext http, UploadSnapshot snapshot)
     {

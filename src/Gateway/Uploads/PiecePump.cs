@@ -19,13 +19,16 @@ public static class PiecePump
     /// Returns null once the whole body is stored, or the first error a store reports: the piece being received then
     /// is dropped and no further read starts. A broken body (IO error, abort, bad request) still stores what arrived
     /// before the break, then rethrows the break. <paramref name="received"/> sees every piece, in body order, before
-    /// it is stored. A buffer whose store timed out is never returned to <paramref name="pool"/>: the store may still
-    /// be reading it.
+    /// it is stored. <paramref name="store"/> is told whether a piece is the body's last: known when the piece ends
+    /// short of <paramref name="pieceSize"/> or reaches <paramref name="bodyLength"/>; a body of unknown length that
+    /// ends on a piece boundary is found to have ended only after its last piece went. A buffer whose store timed
+    /// out is never returned to <paramref name="pool"/>: the store may still be reading it.
     /// </summary>
     public static async Task<UploadError?> PumpAsync(
         Stream body,
         int pieceSize,
-        Func<ReadOnlyMemory<byte>, Task<UploadError?>> store,
+        long? bodyLength,
+        Func<ReadOnlyMemory<byte>, bool, Task<UploadError?>> store,
         Action<ReadOnlySpan<byte>>? received,
         ArrayPool<byte> pool,
         CancellationToken cancellationToken)
@@ -36,6 +39,7 @@ public static class PiecePump
         Exception? broken = null;
         var bodyEnded = false;
         var next = 0;
+        var total = 0L;
         try
         {
             while (true)
@@ -62,8 +66,9 @@ public static class PiecePump
                 }
 
                 (var filled, broken) = await filling;
-                bodyEnded = broken is not null || filled < pieceSize;
-                storing = filled > 0 ? store(buffers[next]!.AsMemory(0, filled)) : null;
+                total += filled;
+                bodyEnded = broken is not null || filled < pieceSize || total == bodyLength;
+                storing = filled > 0 ? store(buffers[next]!.AsMemory(0, filled), bodyEnded && broken is null) : null;
                 next = 1 - next;
             }
         }

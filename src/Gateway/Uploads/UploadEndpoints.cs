@@ -98,11 +98,10 @@ public static class UploadEndpoints
             return Problem.BadRequest("invalid_chunk_hash", $"{ChunkHashHeader} must be a sha256 digest: 64 hexadecimal digits");
         }
 
-        var session = grains.GetGrain<IUploadSessionGrain>(id);
         if (await layouts.GetAsync(id) is not { } layout)
         {
             // Unknown, or not a chunked upload: the session says which.
-            var status = await session.GetAsync();
+            var status = await grains.GetGrain<IUploadSessionGrain>(id).GetAsync();
             return (status.Error ?? new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes appends at an offset, not numbered chunks")).ToProblem();
         }
 
@@ -131,7 +130,7 @@ public static class UploadEndpoints
         UploadResult<ChunkReceipt> result;
         try
         {
-            result = await session.PutChunkAsync(number, new ChunkPayload(body.Memory), hash.Length > 0 ? hash : null);
+            result = await grains.GetGrain<IChunkUploadGrain>(id).PutChunkAsync(number, new ChunkPayload(body.Memory), hash.Length > 0 ? hash : null);
         }
         catch (TimeoutException)
         {
@@ -161,7 +160,7 @@ public static class UploadEndpoints
             return UploadNotFound();
         }
 
-        var result = await grains.GetGrain<IUploadSessionGrain>(id).CompleteAsync();
+        var result = await grains.GetGrain<IUploadCompletionGrain>(id).CompleteAsync();
         return result.Value is { } video ? TypedResults.Ok(Videos.VideoResponse.From(video)) : result.Error!.ToProblem();
     }
 

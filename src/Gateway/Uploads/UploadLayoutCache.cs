@@ -20,7 +20,7 @@ public sealed class UploadLayoutCache(IGrainFactory grains) : IDisposable
             return layout;
         }
 
-        var loaded = await grains.GetGrain<IUploadSessionGrain>(uploadId).GetLayoutAsync();
+        var loaded = await grains.GetGrain<IChunkUploadGrain>(uploadId).GetLayoutAsync();
         if (loaded is { } known)
         {
             Remember(uploadId, known);

@@ -15,7 +15,7 @@ namespace Orleans.Uploads.Gateway.Uploads;
 /// </summary>
 public static class UploadProgressSocket
 {
-    private static readonly TimeSpan Renewal = UploadSessionGrain.WatchDuration / 2;
+    private static readonly TimeSpan Renewal = IUploadProgressGrain.WatchDuration / 2;
 
     public static async Task<IResult> HandleAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json)
     {
@@ -29,7 +29,7 @@ public static class UploadProgressSocket
             return UploadEndpoints.UploadNotFound();
         }
 
-        var session = grains.GetGrain<IUploadSessionGrain>(id);
+        var session = grains.GetGrain<IUploadProgressGrain>(id);
         var updates = Channel.CreateBounded<UploadSnapshot>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
         // Orleans holds the object behind a reference weakly: this method keeps it alive for as long as the socket is open.
         var target = new Watcher(updates.Writer);
@@ -55,7 +55,7 @@ public static class UploadProgressSocket
     }
 
     private static async Task StreamAsync(
-        WebSocket socket, IUploadSessionGrain session, IUploadProgressObserver watcher, UploadSnapshot snapshot,
+        WebSocket socket, IUploadProgressGrain session, IUploadProgressObserver watcher, UploadSnapshot snapshot,
         ChannelReader<UploadSnapshot> updates, JsonSerializerOptions json, CancellationToken aborted)
     {
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -75,7 +75,7 @@ public static class UploadProgressSocket
     }
 
     /// <summary>The next change; the subscription is renewed whenever none arrives for a while.</summary>
-    private static async Task<UploadSnapshot> NextAsync(IUploadSessionGrain session, IUploadProgressObserver watcher, ChannelReader<UploadSnapshot> updates, CancellationToken cancellationToken)
+    private static async Task<UploadSnapshot> NextAsync(IUploadProgressGrain session, IUploadProgressObserver watcher, ChannelReader<UploadSnapshot> updates, CancellationToken cancellationToken)
     {
         while (true)
         {

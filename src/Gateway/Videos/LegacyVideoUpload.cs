@@ -118,31 +118,15 @@ public static class LegacyVideoUpload
                 return refused.ToProblem();
             }
 
-            var lease = await session.BeginAppendAsync(0);
-            if (lease.Error is { } leaseError)
+            var outcome = await AppendBodyStreamer.StreamAsync(
+                grains.GetGrain<IAppendUploadGrain>(session.GetPrimaryKey()), new AppendRequest(0, BodyLength: null, chunkSize), content, buffers, cancellationToken);
+            if (outcome.Error is { } stopped)
             {
-                return await RejectAsync(leaseError.ToProblem());
+                return await RejectAsync(stopped.ToProblem());
             }
 
-            var leaseId = lease.Value!.Id;
-            using var reservation = await buffers.ReserveAsync(PiecePump.BufferBytes(null, chunkSize), cancellationToken);
-            var stopped = await PiecePump.PumpAsync(
-                content,
-                chunkSize,
-                async piece =>
-                {
-                    var appended = await session.AppendAsync(leaseId, new ChunkPayload(piece), commit: true);
-                    if (appended.IsSuccess)
-                    {
-                        _received += piece.Length;
-                    }
-
-                    return appended.Error;
-                },
-                received: null,
-                buffers.Arrays,
-                cancellationToken);
-            return stopped is null ? null : await RejectAsync(stopped.ToProblem());
+            _received = outcome.Progress!.DurableOffset;
+            return null;
         }
 
         public async Task<IResult> FinishAsync()
@@ -157,13 +141,13 @@ public static class LegacyVideoUpload
                 return await RejectAsync(Problem.BadRequest("empty_file", "the uploaded file is empty"));
             }
 
-            var declared = await _session.DeclareLengthAsync(_received);
+            var declared = await grains.GetGrain<IAppendUploadGrain>(_session.GetPrimaryKey()).DeclareLengthAsync(_received);
             if (declared.Error is { } error)
             {
                 return await RejectAsync(error.ToProblem());
             }
 
-            var completed = await _session.CompleteAsync();
+            var completed = await grains.GetGrain<IUploadCompletionGrain>(_session.GetPrimaryKey()).CompleteAsync();
             return completed.Value is { } video
                 ? TypedResults.Created($"/api/videos/{video.Id}", VideoResponse.From(video))
                 : completed.Error!.ToProblem();

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Uploads;
-using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Videos;
 
 namespace Orleans.Uploads.Gateway.Videos;
@@ -26,14 +26,14 @@ public static class VideoEndpoints
         ContentTypes.TryGetContentType(filename, out var type) ? type : "application/octet-stream";
 
     /// <summary>Streams a stored video (HTTP Range supported), or answers why it cannot.</summary>
-    public static async Task<IResult> StreamAsync(Guid videoId, IGrainFactory grains, IChunkStore store)
+    public static async Task<IResult> StreamAsync(Guid videoId, IGrainFactory grains, IVideoStore store)
     {
         if (await grains.GetGrain<IVideoGrain>(videoId).GetAsync() is not { } video)
         {
             return VideoNotFound();
         }
 
-        if (store.OpenVideoRead(video.Filename) is not { } content)
+        if (store.OpenRead(video.Filename) is not { } content)
         {
             return Problem.Create(StatusCodes.Status410Gone, "video_content_missing", "the video's record exists but its file is gone from storage");
         }
@@ -68,7 +68,7 @@ public static class VideoEndpoints
         return TypedResults.Ok(videos.Select(VideoResponse.From).ToArray());
     }
 
-    private static Task<IResult> GetContentAsync(string videoId, IGrainFactory grains, IChunkStore store) =>
+    private static Task<IResult> GetContentAsync(string videoId, IGrainFactory grains, IVideoStore store) =>
         Guid.TryParse(videoId, out var id) ? StreamAsync(id, grains, store) : Task.FromResult(VideoNotFound());
 
     private static IResult VideoNotFound() => Problem.NotFound("video_not_found", "no video has this id");

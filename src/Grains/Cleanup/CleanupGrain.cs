@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Sessions;
 
@@ -15,7 +15,7 @@ namespace Orleans.Uploads.Grains.Cleanup;
 [GrainType("upload-cleanup")]
 public sealed partial class CleanupGrain(
     [PersistentState("cleanup", GrainStorageNames.Uploads)] IPersistentState<CleanupState> state,
-    IChunkStore chunks,
+    IUploadStore uploads,
     IOptions<CleanupOptions> cleanupOptions,
     TimeProvider clock,
     ILogger<CleanupGrain> logger)
@@ -91,7 +91,7 @@ public sealed partial class CleanupGrain(
 
     private async Task VisitAsync(Guid uploadId)
     {
-        if (await GrainFactory.GetGrain<IUploadSessionGrain>(uploadId).SweepAsync() is { } nextCheck)
+        if (await GrainFactory.GetGrain<IUploadSweepGrain>(uploadId).SweepAsync() is { } nextCheck)
         {
             await DeadlineIndex.FileAsync(GrainFactory, uploadId, nextCheck, _options.BucketWidth);
         }
@@ -100,13 +100,13 @@ public sealed partial class CleanupGrain(
     /// <summary>Temp files nobody wrote to for a long time and whose session does not own them (a crash between writing bytes and recording them).</summary>
     private async Task<int> DeleteOrphansAsync(DateTimeOffset now)
     {
-        var stale = await Task.Run(() => chunks.ListTempUploads().Where(temp => now - temp.LastWriteTime > _options.OrphanGracePeriod).ToArray());
+        var stale = await Task.Run(() => uploads.List().Where(temp => now - temp.LastWriteTime > _options.OrphanGracePeriod).ToArray());
         var deleted = 0;
         foreach (var temp in stale)
         {
-            if (!await GrainFactory.GetGrain<IUploadSessionGrain>(temp.UploadId).OwnsTempDataAsync())
+            if (!await GrainFactory.GetGrain<IUploadSweepGrain>(temp.UploadId).OwnsTempDataAsync())
             {
-                await chunks.DeleteUploadAsync(temp.UploadId);
+                await uploads.DeleteAsync(temp.UploadId);
                 LogOrphanDeleted(temp.UploadId, temp.Length);
                 deleted++;
             }

@@ -7,7 +7,7 @@ using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.Configuration;
-using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Cleanup;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.GrainStorage;
@@ -23,7 +23,10 @@ public static class UploadsHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
         services.AddOptions<CleanupOptions>().Bind(configuration.GetSection(CleanupOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CleanupOptions>, CleanupOptionsValidator>());
-        services.TryAddSingleton<IChunkStore, FileSystemChunkStore>();
+        services.TryAddSingleton<FileSystemStore>();
+        services.TryAddSingleton<IUploadStore>(static services => services.GetRequiredService<FileSystemStore>());
+        services.TryAddSingleton<IVideoStore>(static services => services.GetRequiredService<FileSystemStore>());
+        services.TryAddSingleton<IStorageProbe>(static services => services.GetRequiredService<FileSystemStore>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -2,42 +2,17 @@ using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
-/// <summary>Appends under a lease (tus PATCH, form posts), deferred lengths, and tus concatenation parts.</summary>
+/// <summary>
+/// <see cref="IAppendUploadGrain"/>: bytes in order at the stored length under a lease (tus PATCH, form posts), and
+/// lengths declared late. Each request body is one lease, opened by its first piece and ended by its last.
+/// </summary>
 public sealed partial class UploadSessionGrain
 {
-    public async Task<UploadResult<AppendLease>> BeginAppendAsync(long offset)
-    {
-        await ExpireIfIdleAsync();
-        await _appendGate.WaitAsync();
-        try
-        {
-            if (RefuseAppend() is { } refusal)
-            {
-                return refusal;
-            }
-
-            // Whoever held the upload before is superseded, whether or not this request may write.
-            _lease = Guid.NewGuid();
-            _leasePosition = _state.Offset;
-            if (offset != _state.Offset)
-            {
-                return OffsetMismatch(offset);
-            }
-
-            _state.LastActivityAt = Now;
-            return UploadResult.Ok(new AppendLease(_lease.Value, _state.Offset, _state.TotalSize));
-        }
-        finally
-        {
-            _appendGate.Release();
-        }
-    }
-
-    public async Task<UploadResult<AppendProgress>> AppendAsync(Guid lease, ChunkPayload payload, bool commit)
+    public async Task<UploadResult<AppendProgress>> AppendAsync(AppendPiece piece, ChunkPayload payload)
     {
         try
         {
-            return await AppendCoreAsync(lease, payload, commit);
+            return await AppendCoreAsync(piece, payload);
         }
         finally
         {
@@ -46,124 +21,173 @@ public sealed partial class UploadSessionGrain
         }
     }
 
-    private async Task<UploadResult<AppendProgress>> AppendCoreAsync(Guid lease, ChunkPayload payload, bool commit)
+    public async Task<UploadResult<UploadSnapshot>> ResumeAsync()
     {
-        await _appendGate.WaitAsync();
-        try
+        using (await _lease.TakeTurnAsync())
         {
-            if (RefuseLeaseHolder(lease) is { } refusal)
+            _lease.End(_state.Offset);
+        }
+
+        return await GetAsync();
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> DeclareLengthAsync(long totalSize)
+    {
+        await ExpireIfIdleAsync();
+        using var turn = await _lease.TakeTurnAsync();
+        return await DeclareLengthInTurnAsync(totalSize) is { } error ? error : UploadResult.Ok(Snapshot());
+    }
+
+    private async Task<UploadResult<AppendProgress>> AppendCoreAsync(AppendPiece piece, ChunkPayload payload)
+    {
+        if (piece.Offset is not null)
+        {
+            await ExpireIfIdleAsync();
+        }
+
+        using var turn = await _lease.TakeTurnAsync();
+        if (piece.Offset is { } offset)
+        {
+            if (await OpenLeaseAsync(piece, offset, payload.Data.IsEmpty) is { } answer)
+            {
+                return answer;
+            }
+        }
+        else if (RefuseLeaseHolder(piece.Lease) is { } refusal)
+        {
+            // The request's own bytes completed the upload before it knew its body had ended: closing it is no error.
+            var closesItsCompletion = _state.Status == UploadStatus.Completed && _lease.IsHeldBy(piece.Lease) && piece.Last && payload.Data.IsEmpty;
+            if (!closesItsCompletion)
             {
                 return refusal;
             }
 
-            var end = _leasePosition + payload.Data.Length;
-            if (_state.TotalSize is { } total && end > total)
-            {
-                return new UploadError(UploadErrorCode.LengthMismatch, $"{end} bytes would exceed the declared length {total}", CurrentOffset: _state.Offset);
-            }
-
-            if (end > _options.MaxFileSize)
-            {
-                return FileTooLarge(end);
-            }
-
-            if (!payload.Data.IsEmpty)
-            {
-                try
-                {
-                    await _chunks.WriteAsync(UploadId, _leasePosition, payload.Data);
-                }
-                catch (Exception ex) when (IsStorageFailure(ex))
-                {
-                    LogStorageFailure(ex, UploadId);
-                    return StorageUnavailable();
-                }
-            }
-
-            if (RefuseBytes() is { } lateRefusal)
-            {
-                return lateRefusal;
-            }
-
-            var start = _leasePosition;
-            _leasePosition = end;
-            _state.LastActivityAt = Now;
-            if (commit)
-            {
-                await Task.WhenAll(AdvanceDigestAsync(end, start, payload.Data), CommitLeaseAsync());
-            }
-
-            return UploadResult.Ok(new AppendProgress(_state.Offset, _leasePosition, _state.Status));
+            _lease.End(_state.Offset);
+            return AppendProgress();
         }
-        finally
+
+        var start = _lease.Position;
+        var end = start + payload.Data.Length;
+        if (_state.TotalSize is { } total && end > total)
         {
-            _appendGate.Release();
+            return new UploadError(UploadErrorCode.LengthMismatch, $"{end} bytes would exceed the declared length {total}", CurrentOffset: _state.Offset);
         }
+
+        if (end > _options.MaxFileSize)
+        {
+            return FileTooLarge(end);
+        }
+
+        if (!payload.Data.IsEmpty)
+        {
+            try
+            {
+                await _uploads.WriteAsync(UploadId, start, payload.Data);
+            }
+            catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
+            {
+                return StorageFailed(ex);
+            }
+        }
+
+        if (RefuseBytes() is { } lateRefusal)
+        {
+            return lateRefusal;
+        }
+
+        _lease.Advance(end);
+        _state.LastActivityAt = Now;
+        if (piece.Commit)
+        {
+            await Task.WhenAll(AdvanceDigestAsync(end, start, payload.Data), CommitLeaseAsync());
+        }
+
+        if (piece.Last)
+        {
+            _lease.End(_state.Offset);
+        }
+
+        return AppendProgress();
     }
 
-    public async Task<UploadResult<UploadSnapshot>> CommitAppendAsync(Guid lease)
+    /// <summary>
+    /// A request's first piece: sets a length declared with it, supersedes whoever held the upload, checks the
+    /// client's offset and that the whole body fits. Null to go on writing; otherwise the answer to the request.
+    /// </summary>
+    private async Task<UploadResult<AppendProgress>?> OpenLeaseAsync(AppendPiece piece, long offset, bool bodyIsEmpty)
     {
-        await _appendGate.WaitAsync();
-        try
+        if (piece.DeclaredLength is { } length && await DeclareLengthInTurnAsync(length) is { } declareError)
         {
-            if (RefuseLeaseHolder(lease) is { } refusal)
-            {
-                return refusal;
-            }
+            return declareError;
+        }
 
-            await CommitLeaseAsync();
-            return UploadResult.Ok(Snapshot());
-        }
-        finally
+        if (RefuseAppend() is { } refusal)
         {
-            _appendGate.Release();
+            // The declared length was all that was missing (a stream that ended on a piece boundary): the upload is done.
+            var finishedByLength = piece.DeclaredLength is not null && _state.Status == UploadStatus.Completed && offset == _state.Offset && bodyIsEmpty;
+            return finishedByLength ? AppendProgress() : refusal;
         }
+
+        // Whoever held the upload before is superseded, whether or not this request may write.
+        _lease.Open(piece.Lease, _state.Offset);
+        if (offset != _state.Offset)
+        {
+            return new UploadError(UploadErrorCode.OffsetMismatch, $"offset {offset} does not match the stored length {_state.Offset}", CurrentOffset: _state.Offset);
+        }
+
+        if (_state.TotalSize is { } total && piece.BodyLength is { } body && offset + body > total)
+        {
+            _lease.End(_state.Offset);
+            return new UploadError(UploadErrorCode.LengthMismatch, $"{body} bytes at offset {offset} would exceed Upload-Length {total}; nothing was stored");
+        }
+
+        _state.LastActivityAt = Now;
+        return null;
     }
 
-    public async Task EndAppendAsync(Guid? lease)
+    /// <summary>Sets a late total size (inside an append turn); completes the upload when every byte is there. Null when set.</summary>
+    private async Task<UploadError?> DeclareLengthInTurnAsync(long totalSize)
     {
-        await _appendGate.WaitAsync();
-        try
+        if (RefuseAppend() is { } refusal)
         {
-            if (lease is null || _lease == lease)
-            {
-                _lease = null;
-                _leasePosition = _state.Offset;
-            }
-        }
-        finally
-        {
-            _appendGate.Release();
-        }
-    }
-
-    public Task<PartInfo> DescribePartAsync() => Task.FromResult(
-        _state.Kind != UploadKind.Partial ? new PartInfo(false, 0, "it is not a partial upload")
-        : _state.PartReleased ? new PartInfo(false, 0, "it was already concatenated")
-        : _state.Status != UploadStatus.Completed ? new PartInfo(false, 0, "it is not finished")
-        : new PartInfo(true, _state.TotalSize!.Value, ""));
-
-    public async Task ReleasePartAsync()
-    {
-        if (_state.Kind != UploadKind.Partial || _state.PartReleased)
-        {
-            return;
+            return refusal;
         }
 
-        _state.PartReleased = true;
-        await RecordEndThenDeleteTempDataAsync();
+        if (_state.TotalSize is { } declared)
+        {
+            return declared == totalSize ? null : new UploadError(UploadErrorCode.LengthMismatch, $"the length is already declared as {declared}");
+        }
+
+        if (totalSize < _state.Offset)
+        {
+            return new UploadError(UploadErrorCode.LengthMismatch, $"{_state.Offset} bytes are already stored, more than {totalSize}", CurrentOffset: _state.Offset);
+        }
+
+        if (totalSize > _options.MaxFileSize)
+        {
+            return FileTooLarge(totalSize);
+        }
+
+        _state.TotalSize = totalSize;
+        await _writer.FlushAsync();
+        if (_state.AllBytesStored)
+        {
+            await EnsureCompletionAsync();
+        }
+
+        return null;
     }
 
     /// <summary>Makes the open lease's written bytes durable; completes the upload when they are the last.</summary>
     private async Task CommitLeaseAsync()
     {
-        var added = _leasePosition - _state.Offset;
+        var added = _lease.Position - _state.Offset;
         if (added == 0)
         {
             return;
         }
 
-        _state.Offset = _leasePosition;
+        _state.Offset = _lease.Position;
         Touch();
         await _writer.FlushAsync();
         Report(new UploadEvent { BytesReceived = added, ChunksReceived = 1 });
@@ -173,51 +197,11 @@ public sealed partial class UploadSessionGrain
         }
     }
 
-    public async Task<UploadResult<UploadSnapshot>> DeclareLengthAsync(long totalSize)
-    {
-        await ExpireIfIdleAsync();
-        await _appendGate.WaitAsync();
-        try
-        {
-            if (RefuseAppend() is { } refusal)
-            {
-                return refusal;
-            }
-
-            if (_state.TotalSize is { } declared)
-            {
-                return declared == totalSize
-                    ? UploadResult.Ok(Snapshot())
-                    : new UploadError(UploadErrorCode.LengthMismatch, $"the length is already declared as {declared}");
-            }
-
-            if (totalSize < _state.Offset)
-            {
-                return new UploadError(UploadErrorCode.LengthMismatch, $"{_state.Offset} bytes are already stored, more than {totalSize}", CurrentOffset: _state.Offset);
-            }
-
-            if (totalSize > _options.MaxFileSize)
-            {
-                return FileTooLarge(totalSize);
-            }
-
-            _state.TotalSize = totalSize;
-            await _writer.FlushAsync();
-            if (_state.AllBytesStored)
-            {
-                await EnsureCompletionAsync();
-            }
-
-            return UploadResult.Ok(Snapshot());
-        }
-        finally
-        {
-            _appendGate.Release();
-        }
-    }
+    private UploadResult<AppendProgress> AppendProgress() =>
+        UploadResult.Ok(new AppendProgress(_state.Offset, _lease.Position, _state.Status, _state.LastActivityAt + _options.UploadTimeout));
 
     private UploadError? RefuseLeaseHolder(Guid lease) =>
-        RefuseAppend() ?? (_lease != lease
+        RefuseAppend() ?? (!_lease.IsHeldBy(lease)
             ? new UploadError(UploadErrorCode.AppendSuperseded, "a newer request took over this upload", CurrentOffset: _state.Offset)
             : null);
 
@@ -227,32 +211,4 @@ public sealed partial class UploadSessionGrain
             : RefuseBytes() ?? (_state.Mode != UploadMode.Append
                 ? new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes numbered chunks, not appends")
                 : null);
-
-    private UploadError OffsetMismatch(long offset) =>
-        new(UploadErrorCode.OffsetMismatch, $"offset {offset} does not match the stored length {_state.Offset}", CurrentOffset: _state.Offset);
-
-    private const string PartFilename = "part";
-
-    /// <summary>The total size of a final upload's parts, each of which must be a finished partial upload.</summary>
-    private async Task<UploadResult<long>> SizeOfPartsAsync(Guid[] parts)
-    {
-        if (parts.Length == 0)
-        {
-            return Invalid("a final upload needs at least one partial upload");
-        }
-
-        long total = 0;
-        foreach (var part in parts)
-        {
-            var info = await GrainFactory.GetGrain<IUploadSessionGrain>(part).DescribePartAsync();
-            if (!info.IsUsable)
-            {
-                return Invalid($"upload {part:N} cannot be concatenated: {info.Reason}");
-            }
-
-            total += info.Size;
-        }
-
-        return total > _options.MaxFileSize ? FileTooLarge(total) : UploadResult.Ok(total);
-    }
 }

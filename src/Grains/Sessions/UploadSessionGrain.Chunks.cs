@@ -1,12 +1,19 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
-/// <summary>Numbered chunks (the seed API): validation, durable writes, idempotent re-sends.</summary>
+/// <summary><see cref="IChunkUploadGrain"/>: numbered chunks (the seed API): validation, durable writes, idempotent re-sends.</summary>
 public sealed partial class UploadSessionGrain
 {
+    // The chunks being written now, so the same chunk sent twice at once is judged against what the first one left.
+    private readonly Dictionary<int, Task> _chunksInFlight = [];
+
+    public Task<UploadLayout?> GetLayoutAsync() =>
+        Task.FromResult(_state.Status != UploadStatus.None && _state.Mode == UploadMode.Chunks ? _state.Layout : null);
+
     public async Task<UploadResult<ChunkReceipt>> PutChunkAsync(int chunkNumber, ChunkPayload payload, string? sha256Hex)
     {
         try
@@ -25,7 +32,7 @@ public sealed partial class UploadSessionGrain
     {
         await ExpireIfIdleAsync();
         byte[]? expectedHash = null;
-        if (sha256Hex is not null && !TryParseSha256(sha256Hex, out expectedHash))
+        if (sha256Hex is not null && !SessionErrors.TryParseSha256(sha256Hex, out expectedHash))
         {
             return new UploadError(UploadErrorCode.InvalidChunkHash, "X-Chunk-Hash must be a sha256 digest: 64 hexadecimal digits");
         }
@@ -98,15 +105,14 @@ public sealed partial class UploadSessionGrain
         var hashing = hash is null && KeepsChunkHashes ? HashAsync(payload) : null;
         try
         {
-            await _chunks.WriteAsync(UploadId, layout.OffsetOf(chunkNumber), payload.Data);
+            await _uploads.WriteAsync(UploadId, layout.OffsetOf(chunkNumber), payload.Data);
         }
-        catch (Exception ex) when (IsStorageFailure(ex))
+        catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
         {
             await (hashing ?? Task.CompletedTask);
             _state.CountRetry(chunkNumber);
             Report(new UploadEvent { ChunksRejected = 1 });
-            LogStorageFailure(ex, UploadId);
-            return StorageUnavailable();
+            return StorageFailed(ex);
         }
 
         hash ??= hashing is null ? null : await hashing;
@@ -150,10 +156,9 @@ public sealed partial class UploadSessionGrain
                 ? (hash ?? await HashAsync(payload)).AsSpan().SequenceEqual(_state.HashOf(chunkNumber))
                 : await MatchesStoredAsync(layout.OffsetOf(chunkNumber), payload);
         }
-        catch (Exception ex) when (IsStorageFailure(ex))
+        catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
         {
-            LogStorageFailure(ex, UploadId);
-            return StorageUnavailable();
+            return StorageFailed(ex);
         }
 
         if (!identical)
@@ -180,7 +185,7 @@ public sealed partial class UploadSessionGrain
             var stored = ArrayPool<byte>.Shared.Rent(payload.Data.Length);
             try
             {
-                await using var content = _chunks.OpenUploadRead(uploadId, extension, offset);
+                await using var content = _uploads.OpenRead(uploadId, extension, offset);
                 var read = await content.ReadAtLeastAsync(stored.AsMemory(0, payload.Data.Length), payload.Data.Length, throwOnEndOfStream: false);
                 return read == payload.Data.Length && stored.AsSpan(0, read).SequenceEqual(payload.Data.Span);
             }
@@ -206,21 +211,15 @@ public sealed partial class UploadSessionGrain
     private long StoredPrefixEnd(UploadLayout layout) =>
         ChunkBitmap.FirstMissing(_state.StoredChunks, layout.TotalChunks) is { } chunk ? layout.OffsetOf(chunk) : layout.TotalSize;
 
-    private int[] MissingChunks() => _state.Layout is not { } layout
-        ? []
-        : _state.Mode == UploadMode.Chunks
-            ? ChunkBitmap.Missing(_state.StoredChunks, layout.TotalChunks)
-            : [.. Enumerable.Range(layout.ChunksBelow(_state.Offset), layout.TotalChunks - layout.ChunksBelow(_state.Offset))];
-
-    private bool IsMissing(int chunk) =>
-        _state.Mode != UploadMode.Chunks || chunk >= _state.StoredChunks.Length * 8 || !ChunkBitmap.IsSet(_state.StoredChunks, chunk);
-
     private ChunkReceipt Receipt(int chunkNumber, bool alreadyStored) => new(
         UploadId, chunkNumber, _state.CompletedChunks, _state.Layout?.TotalChunks ?? 0, _state.UploadedBytes, _state.TotalSize ?? 0, _state.Status, alreadyStored);
 
-    /// <summary>Sessions started while <see cref="Configuration.UploadOptions.VerifyStoredChunks"/> was on keep every chunk's sha256.</summary>
-    private bool KeepsChunkHashes => _state.ChunkHashes.Length > 0;
-
     private static Task<byte[]> HashAsync(ChunkPayload payload) =>
         Task.Run(() => SHA256.HashData(payload.Data.Span));
+
+    [LoggerMessage(LogLevel.Debug, "Chunk {ChunkNumber} uploaded for session {UploadId}")]
+    private partial void LogChunkStored(Guid uploadId, int chunkNumber);
+
+    [LoggerMessage(LogLevel.Warning, "Chunk {ChunkNumber} of session {UploadId} rejected: sha256 mismatch")]
+    private partial void LogChunkRejected(Guid uploadId, int chunkNumber);
 }

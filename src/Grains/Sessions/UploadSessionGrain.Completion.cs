@@ -1,12 +1,16 @@
-using Orleans.Uploads.Grains.ChunkStorage;
+using Microsoft.Extensions.Logging;
+using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Statistics;
 using Orleans.Uploads.Grains.Videos;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
-/// <summary>Completion: the file's sha256, promotion into final storage, the video record.</summary>
+/// <summary><see cref="IUploadCompletionGrain"/>: the file's sha256, promotion into final storage, the video record.</summary>
 public sealed partial class UploadSessionGrain
 {
+    // The completion under way or done; a completed upload keeps its finished task, so completing again is free.
+    private Task<UploadResult<VideoRecord>>? _completion;
+
     public async Task<UploadResult<VideoRecord>> CompleteAsync()
     {
         await ExpireIfIdleAsync();
@@ -27,7 +31,7 @@ public sealed partial class UploadSessionGrain
 
         if (!_state.AllBytesStored)
         {
-            var missing = MissingChunks();
+            var missing = _state.MissingChunks();
             return new UploadError(UploadErrorCode.MissingChunks, $"{missing.Length} chunk(s) are not stored yet", missing, _state.Offset);
         }
 
@@ -69,7 +73,7 @@ public sealed partial class UploadSessionGrain
             {
                 if (VerifiesStoredChunks)
                 {
-                    var digest = await ReadBackAsync(layout);
+                    var digest = await Digest.ReadBackAsync(layout.ChunkSize);
                     if (await ForgetCorruptChunksAsync(layout, digest) is { } corrupt)
                     {
                         return corrupt;
@@ -82,10 +86,9 @@ public sealed partial class UploadSessionGrain
                     hash = await Digest.HashOfFirstAsync(layout.TotalSize);
                 }
             }
-            catch (Exception ex) when (IsStorageFailure(ex))
+            catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
             {
-                LogStorageFailure(ex, UploadId);
-                return StorageUnavailable();
+                return StorageFailed(ex);
             }
 
             fileHash = Convert.ToHexStringLower(hash);
@@ -98,12 +101,11 @@ public sealed partial class UploadSessionGrain
         string storageKey;
         try
         {
-            storageKey = await _chunks.PromoteAsync(UploadId, _state.Extension);
+            storageKey = await _videos.PromoteAsync(UploadId, _state.Extension);
         }
-        catch (Exception ex) when (IsStorageFailure(ex))
+        catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
         {
-            LogStorageFailure(ex, UploadId);
-            return StorageUnavailable();
+            return StorageFailed(ex);
         }
 
         var video = await GrainFactory.GetGrain<IVideoGrain>(UploadId).RegisterAsync(new VideoRecord
@@ -134,7 +136,7 @@ public sealed partial class UploadSessionGrain
         LogCompleted(UploadId, storageKey, layout.TotalSize);
         foreach (var part in _state.Parts)
         {
-            GrainFactory.GetGrain<IUploadSessionGrain>(part).ReleasePartAsync().Ignore();
+            GrainFactory.GetGrain<IUploadPartGrain>(part).ReleasePartAsync().Ignore();
         }
 
         return UploadResult.Ok(video);
@@ -147,57 +149,6 @@ public sealed partial class UploadSessionGrain
         _state.CompletedAt = Now;
         await _writer.FlushAsync();
         return new UploadError(UploadErrorCode.WrongUploadMode, "a partial upload becomes part of a final upload, not a video");
-    }
-
-    /// <summary>Whether completion computes the file's sha256 (partial uploads never do: their final upload does).</summary>
-    private bool NeedsFileHash => _state.Kind != UploadKind.Partial && (_options.EnableIntegrityCheck || _state.ExpectedFileHash is not null);
-
-    private bool VerifiesStoredChunks => _options.VerifyStoredChunks && _state.Mode == UploadMode.Chunks && KeepsChunkHashes;
-
-    private PrefixDigest Digest
-    {
-        get
-        {
-            if (_digest is null)
-            {
-                var uploadId = UploadId;
-                var extension = _state.Extension;
-                _digest = new PrefixDigest(offset => _chunks.OpenUploadRead(uploadId, extension, offset));
-            }
-
-            return _digest;
-        }
-    }
-
-    /// <summary>Feeds newly stored bytes to the running file hash; a failed read-back is only logged, completion tries again.</summary>
-    private async Task AdvanceDigestAsync(long storedEnd, long offset, ReadOnlyMemory<byte> held)
-    {
-        if (!NeedsFileHash || VerifiesStoredChunks)
-        {
-            return;
-        }
-
-        try
-        {
-            await Digest.AdvanceAsync(storedEnd, offset, held);
-        }
-        catch (Exception ex) when (IsStorageFailure(ex))
-        {
-            LogStorageFailure(ex, UploadId);
-        }
-    }
-
-    private Task<UploadDigest> ReadBackAsync(UploadLayout layout)
-    {
-        var uploadId = UploadId;
-        var extension = _state.Extension;
-
-        // Hashing a large file is long CPU and I/O work: run it off the grain's scheduler.
-        return Task.Run(async () =>
-        {
-            await using var content = _chunks.OpenUploadRead(uploadId, extension, 0);
-            return await UploadDigest.ComputeAsync(content, layout.ChunkSize, withChunkHashes: true, CancellationToken.None);
-        });
     }
 
     /// <summary>Chunks whose bytes read back differently than they were written are forgotten, so the client re-sends them.</summary>
@@ -235,4 +186,13 @@ public sealed partial class UploadSessionGrain
         LogFailed(UploadId, reason);
         return new UploadError(code, reason);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Upload session {UploadId}: {Count} chunk(s) read back corrupt and must be re-sent")]
+    private partial void LogCorruptOnDisk(Guid uploadId, int count);
+
+    [LoggerMessage(LogLevel.Information, "Upload session {UploadId} completed as {StorageKey} ({Size} bytes)")]
+    private partial void LogCompleted(Guid uploadId, string storageKey, long size);
+
+    [LoggerMessage(LogLevel.Error, "Upload session {UploadId} failed: {Reason}")]
+    private partial void LogFailed(Guid uploadId, string reason);
 }

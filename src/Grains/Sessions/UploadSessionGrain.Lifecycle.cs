@@ -1,18 +1,97 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Uploads.Grains.Cleanup;
 using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
-/// <summary>Cancellation, expiry, the cleanup grain's sweep and the removal of ended sessions.</summary>
+/// <summary><see cref="IUploadSessionGrain"/>: starting an upload, reading it, filing it under a project, cancelling it.</summary>
 public sealed partial class UploadSessionGrain
 {
-    public async Task<UploadResult<UploadSnapshot>> CancelAsync()
+    public async Task<UploadResult<UploadSnapshot>> InitiateAsync(InitiateUpload request)
+    {
+        if (_state.Status != UploadStatus.None)
+        {
+            return SessionErrors.Invalid("this upload id is already in use");
+        }
+
+        if (InitiateRules.Validate(request, _options) is { } refusal)
+        {
+            return refusal;
+        }
+
+        long? fileSize = request.FileSize;
+        if (request.Kind == UploadKind.Final)
+        {
+            var parts = await SizeOfPartsAsync(request.Parts ?? []);
+            if (parts.Error is { } partError)
+            {
+                return partError;
+            }
+
+            fileSize = parts.Value;
+        }
+
+        try
+        {
+            await _uploads.CreateAsync(UploadId, fileSize);
+            if (request.Kind == UploadKind.Final)
+            {
+                await ConcatenatePartsAsync(request.Parts!);
+            }
+        }
+        catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
+        {
+            return StorageFailed(ex);
+        }
+
+        RecordInitiation(request, fileSize);
+        await _writer.FlushAsync();
+        await DeadlineIndex.FileAsync(GrainFactory, UploadId, _state.LastActivityAt + _options.UploadTimeout, _cleanup.BucketWidth);
+        Report(UploadEvent.Transition(UploadStatus.None, UploadStatus.Initiated));
+        LogInitiated(UploadId, _state.Filename, (fileSize ?? 0) / 1024.0 / 1024.0);
+
+        if (_state.AllBytesStored)
+        {
+            await EnsureCompletionAsync();
+        }
+
+        return UploadResult.Ok(Snapshot());
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> GetAsync()
+    {
+        await ExpireIfIdleAsync();
+        return _state.Status == UploadStatus.None ? SessionErrors.NotFound() : UploadResult.Ok(Snapshot());
+    }
+
+    public async Task<UploadResult<UploadSnapshot>> AssignProjectAsync(string projectId)
+    {
+        if (RefuseBytes() is { } refusal)
+        {
+            return refusal;
+        }
+
+        _state.ProjectId = projectId;
+        await _writer.FlushAsync();
+        return UploadResult.Ok(Snapshot());
+    }
+
+    public Task<UploadResult<UploadSnapshot>> CancelAsync() => CancelCoreAsync(refuseEnded: false);
+
+    public async Task<UploadResult<UploadSnapshot>> TerminateAsync()
+    {
+        await ExpireIfIdleAsync();
+        return await CancelCoreAsync(refuseEnded: true);
+    }
+
+    private async Task<UploadResult<UploadSnapshot>> CancelCoreAsync(bool refuseEnded)
     {
         switch (_state.Status)
         {
             case UploadStatus.None:
-                return NotFound();
+                return SessionErrors.NotFound();
             case UploadStatus.Cancelled or UploadStatus.Expired or UploadStatus.Failed:
-                return UploadResult.Ok(Snapshot());
+                return refuseEnded ? RefuseBytes()! : UploadResult.Ok(Snapshot());
         }
 
         if (_completion is { } running)
@@ -31,83 +110,41 @@ public sealed partial class UploadSessionGrain
 
         // Let writes already under way land before their file is removed.
         await Task.WhenAll(_chunksInFlight.Values);
-        await _appendGate.WaitAsync();
-        _appendGate.Release();
+        await _lease.DrainAsync();
         await RecordEndThenDeleteTempDataAsync();
         Report(UploadEvent.Transition(from, UploadStatus.Cancelled));
         LogCancelled(UploadId);
         return UploadResult.Ok(Snapshot());
     }
 
-    public async Task<DateTimeOffset?> SweepAsync()
+    private void RecordInitiation(InitiateUpload request, long? fileSize)
     {
-        // All bytes stored but a completion was cut short: finish it rather than expire a whole upload.
-        if (_state.AllBytesStored && _state.Status.AcceptsBytes())
-        {
-            await EnsureCompletionAsync();
-        }
-
-        await ExpireIfIdleAsync();
         var now = Now;
-        switch (_state.Status)
-        {
-            case UploadStatus.Initiated or UploadStatus.Uploading:
-                return _state.LastActivityAt + _options.UploadTimeout;
-            case UploadStatus.Completed when _state.Kind == UploadKind.Partial && !_state.PartReleased:
-                if (now - _state.LastActivityAt <= _options.UploadTimeout)
-                {
-                    return _state.LastActivityAt + _options.UploadTimeout;
-                }
-
-                // No final upload claimed this part in time.
-                await ReleasePartAsync();
-                return null;
-            case UploadStatus.Cancelled or UploadStatus.Expired or UploadStatus.Failed:
-                var ended = _state.EndedAt ?? _state.LastActivityAt;
-                if (now - ended < _cleanup.Retention)
-                {
-                    return ended + _cleanup.Retention;
-                }
-
-                await PurgeAsync();
-                return null;
-            default:
-                return null;
-        }
+        var filename = FileNamePolicy.Sanitize(request.Filename) ?? InitiateRules.PartFilename;
+        var chunkSize = request.ChunkSize ?? _options.ChunkSize;
+        var chunkCount = fileSize is { } size ? new UploadLayout(size, chunkSize).TotalChunks : 0;
+        var chunked = request.Mode == UploadMode.Chunks;
+        _state.Status = UploadStatus.Initiated;
+        _state.Mode = request.Mode;
+        _state.Filename = filename;
+        _state.Extension = FileNamePolicy.ExtensionOf(filename);
+        _state.ProjectId = request.ProjectId;
+        _state.TotalSize = fileSize;
+        _state.Kind = request.Kind;
+        _state.Parts = request.Parts ?? [];
+        _state.Offset = request.Kind == UploadKind.Final ? fileSize!.Value : 0;
+        _state.ChunkSize = chunkSize;
+        _state.StoredChunks = chunked ? ChunkBitmap.Create(chunkCount) : [];
+        _state.ChunkHashes = chunked && _options.VerifyStoredChunks ? new byte[chunkCount * UploadSessionState.HashLength] : [];
+        _state.ExpectedFileHash = request.FileHash?.ToLowerInvariant();
+        _state.MetadataJson = request.MetadataJson;
+        _state.CreatedAt = now;
+        _state.LastActivityAt = now;
     }
 
-    public Task<bool> OwnsTempDataAsync() => Task.FromResult(
-        _state.Status.AcceptsBytes()
-        || (_state.Status == UploadStatus.Completed && _state.Kind == UploadKind.Partial && !_state.PartReleased)
-        || _completion is not null);
+    [LoggerMessage(LogLevel.Information, "Upload session {UploadId} initiated: {Filename} ({SizeMb:F1}MB)")]
+    private partial void LogInitiated(Guid uploadId, string filename, double sizeMb);
 
-    /// <summary>Removes an ended session's bookkeeping: from now on the upload id is unknown.</summary>
-    private async Task PurgeAsync()
-    {
-        await DeleteTempDataAsync();
-        await _stored.ClearStateAsync();
-        _state = new UploadSessionState();
-        _stored.State = _state;
-        LogPurged(UploadId);
-        DeactivateOnIdle();
-    }
-
-    public async Task<UploadStatus> ExpireIfIdleAsync()
-    {
-        var idle = Now - _state.LastActivityAt;
-        var busy = _chunksInFlight.Count > 0 || _completion is not null || _appendGate.CurrentCount == 0;
-        if (!_state.Status.AcceptsBytes() || busy || idle <= _options.UploadTimeout)
-        {
-            return _state.Status;
-        }
-
-        var from = _state.Status;
-        _state.Status = UploadStatus.Expired;
-        _state.EndedAt = Now;
-        _state.FailureReason = $"idle for {idle:g}, longer than the upload timeout {_options.UploadTimeout:g}";
-        await RecordEndThenDeleteTempDataAsync();
-        Report(UploadEvent.Transition(from, UploadStatus.Expired));
-        LogExpired(UploadId, idle);
-        return _state.Status;
-    }
+    [LoggerMessage(LogLevel.Information, "Upload session {UploadId} cancelled")]
+    private partial void LogCancelled(Guid uploadId);
 }

@@ -72,6 +72,16 @@ public sealed class UploadSessionState
     [JsonIgnore]
     public int TotalRetries => ChunkRetries.Values.Sum();
 
+    /// <summary>The chunks a client still has to send: unset bits in chunk mode, everything past the offset in append mode.</summary>
+    public int[] MissingChunks() => Layout is not { } layout
+        ? []
+        : Mode == UploadMode.Chunks
+            ? ChunkBitmap.Missing(StoredChunks, layout.TotalChunks)
+            : [.. Enumerable.Range(layout.ChunksBelow(Offset), layout.TotalChunks - layout.ChunksBelow(Offset))];
+
+    public bool IsMissing(int chunk) =>
+        Mode != UploadMode.Chunks || chunk >= StoredChunks.Length * 8 || !ChunkBitmap.IsSet(StoredChunks, chunk);
+
     public void CountRetry(int chunk) => ChunkRetries[chunk] = ChunkRetries.GetValueOrDefault(chunk) + 1;
 
     public ReadOnlySpan<byte> HashOf(int chunk) => ChunkHashes.AsSpan(chunk * HashLength, HashLength);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Uploads.TestSupport;
 
 namespace Orleans.Uploads.Gateway.Tests.Support;
@@ -60,6 +61,11 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>Settings a derived fixture adds or overrides.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> ExtraSettings() => [];
 
+    /// <summary>Services a derived fixture adds to the gateway and its silo (they share one container).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>A WebSocket client talking to the in-memory server.</summary>
     public Microsoft.AspNetCore.TestHost.WebSocketClient CreateWebSocketClient() =>
         (_factory ?? throw new InvalidOperationException("The fixture is not initialized.")).Server.CreateWebSocketClient();
@@ -89,7 +95,7 @@ public class GatewayFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        _factory = new GatewayFactory(settings);
+        _factory = new GatewayFactory(settings, ConfigureServices);
 
         // Creating the first client starts the host, silo included; grains answer once it returns.
         _client = CreateClient();
@@ -107,7 +113,7 @@ public class GatewayFixture : IAsyncLifetime
         _root.Dispose();
     }
 
-    private sealed class GatewayFactory(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+    private sealed class GatewayFactory(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection> configureServices) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -119,6 +125,8 @@ public class GatewayFixture : IAsyncLifetime
             {
                 builder.UseSetting(key, value);
             }
+
+            builder.ConfigureServices(configureServices);
         }
     }
 }

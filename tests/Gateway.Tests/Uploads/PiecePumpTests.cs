@@ -116,6 +116,7 @@ public sealed class PiecePumpTests
 
         await Assert.ThrowsAsync<IOException>(() => pump.WaitAsync(Patience));
         Assert.Equal(new[] { bytes[..Piece], bytes[Piece..(Piece + 300)] }, _store.Calls.ToArray().Select(call => call.Bytes));
+        Assert.DoesNotContain(_store.Calls.ToArray(), call => call.Last);
         AssertEveryBufferReturned();
     }
 
@@ -187,8 +188,39 @@ public sealed class PiecePumpTests
         AssertEveryBufferReturned();
     }
 
-    private Task<UploadError?> PumpAsync(ScriptedBody body, CancellationToken cancellationToken = default) =>
-        PiecePump.PumpAsync(body, Piece, _store.StoreAsync, piece => _received.Add(piece.ToArray()), _pool, cancellationToken);
+    [Theory]
+    [InlineData(Piece - 1, false)]
+    [InlineData((2 * Piece) + 500, false)]
+    [InlineData(Piece, true)]
+    [InlineData(3 * Piece, true)]
+    [InlineData((2 * Piece) + 500, true)]
+    public async Task The_last_piece_is_marked_last_whenever_the_pump_can_know_it(int length, bool lengthDeclared)
+    {
+        var bytes = TestData.RandomBytes(length, seed: 4200 + length);
+
+        Assert.Null(await PumpAsync(new ScriptedBody(bytes, _pool), lengthDeclared ? length : null));
+
+        var calls = _store.Calls.ToArray();
+        Assert.Equal(bytes.Chunk(Piece), calls.Select(call => call.Bytes));
+        Assert.Equal([.. Enumerable.Repeat(false, calls.Length - 1), true], calls.Select(call => call.Last));
+        AssertEveryBufferReturned();
+    }
+
+    [Fact]
+    public async Task A_body_of_unknown_length_that_ends_on_a_piece_boundary_marks_no_piece_last()
+    {
+        var bytes = TestData.RandomBytes(2 * Piece, seed: 4300);
+
+        Assert.Null(await PumpAsync(new ScriptedBody(bytes, _pool)));
+
+        Assert.Equal([false, false], _store.Calls.ToArray().Select(call => call.Last));
+        AssertEveryBufferReturned();
+    }
+
+    private Task<UploadError?> PumpAsync(ScriptedBody body, CancellationToken cancellationToken = default) => PumpAsync(body, null, cancellationToken);
+
+    private Task<UploadError?> PumpAsync(ScriptedBody body, long? bodyLength, CancellationToken cancellationToken = default) =>
+        PiecePump.PumpAsync(body, Piece, bodyLength, _store.StoreAsync, piece => _received.Add(piece.ToArray()), _pool, cancellationToken);
 
     private void AssertEveryBufferReturned()
     {
@@ -254,7 +286,7 @@ public sealed class PiecePumpTests
         }
     }
 
-    private sealed record StoreCall(byte[] Bytes, byte[] Buffer);
+    private sealed record StoreCall(byte[] Bytes, byte[] Buffer, bool Last);
 
     /// <summary>Stores instantly, except calls the test holds; a timed-out call keeps its buffer in use for good.</summary>
     private sealed class GatedStore(CheckingPool pool)
@@ -276,9 +308,9 @@ public sealed class PiecePumpTests
             return gate;
         }
 
-        public Task<UploadError?> StoreAsync(ReadOnlyMemory<byte> piece)
+        public Task<UploadError?> StoreAsync(ReadOnlyMemory<byte> piece, bool last)
         {
-            var answer = AnswerAsync(piece);
+            var answer = AnswerAsync(piece, last);
             _answers.Add(answer);
             return answer;
         }
@@ -287,7 +319,7 @@ public sealed class PiecePumpTests
         public async Task Answered(int call) =>
             await ((Task)await _answers.WaitFor(call)).WaitAsync(Patience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
-        private async Task<UploadError?> AnswerAsync(ReadOnlyMemory<byte> piece)
+        private async Task<UploadError?> AnswerAsync(ReadOnlyMemory<byte> piece, bool last)
         {
             var inFlight = Interlocked.Increment(ref _inFlight);
             InterlockedMax(ref _maxInFlight, inFlight);
@@ -295,7 +327,7 @@ public sealed class PiecePumpTests
             var timedOut = false;
             try
             {
-                var call = Calls.Add(new StoreCall(piece.ToArray(), ArrayOf(piece)));
+                var call = Calls.Add(new StoreCall(piece.ToArray(), ArrayOf(piece), last));
                 return _held.TryGetValue(call, out var gate) ? await gate.Task : null;
             }
             catch (TimeoutException)

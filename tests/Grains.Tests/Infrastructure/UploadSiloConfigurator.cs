@@ -1,22 +1,28 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
-using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Configuration;
 
 namespace Orleans.Uploads.Grains.Tests.Infrastructure;
 
-/// <summary>A test silo: the production grains, local-file grain state shared by all silos, the observed chunk store.</summary>
+/// <summary>A test silo: the production grains, local-file grain state shared by all silos behind a hold tests can put on it, the observed upload store.</summary>
 public class UploadSiloConfigurator : ISiloConfigurator
 {
+    // The local-file storage under its own name, so the grains' storage can be the held storage in front of it.
+    private const string HeldStorageName = "uploads-behind-hold";
+
     public virtual void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddUploadGrains(siloBuilder.Configuration);
-        siloBuilder.AddLocalFileGrainStorage();
+        siloBuilder.AddLocalFileGrainStorage(HeldStorageName);
+        siloBuilder.Services.AddGrainStorage(
+            GrainStorageNames.Uploads, static (services, _) => new HeldStateStorage(services.GetRequiredKeyedService<IGrainStorage>(HeldStorageName)));
         siloBuilder.UseInMemoryReminderService();
-        siloBuilder.Services.AddSingleton<IChunkStore>(services =>
-            new ObservedChunkStore(new FileSystemChunkStore(services.GetRequiredService<IOptions<UploadOptions>>())));
+        siloBuilder.Services.AddSingleton<IUploadStore>(services => new ObservedUploadStore(services.GetRequiredService<FileSystemStore>()));
 
         // A killed silo is declared dead in seconds, not the production minute.
         siloBuilder.Configure<ClusterMembershipOptions>(options =>

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Uploads.Grains.Storage;
 
 namespace Orleans.Uploads.Grains.Tests.Infrastructure;
 
 /// <summary>The real file-system store, with a gate a test can put in front of one upload's writes, and a record of them.</summary>
-public sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
+public sealed class ObservedUploadStore(IUploadStore inner) : IUploadStore
 {
     private static readonly ConcurrentDictionary<Guid, WriteGate> Gates = new();
 
@@ -35,17 +35,11 @@ public sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
 
     public Task ConcatenateAsync(Guid uploadId, IReadOnlyList<Guid> parts, CancellationToken cancellationToken = default) => inner.ConcatenateAsync(uploadId, parts, cancellationToken);
 
-    public Stream OpenUploadRead(Guid uploadId, string extension, long offset) => inner.OpenUploadRead(uploadId, extension, offset);
+    public Stream OpenRead(Guid uploadId, string extension, long offset) => inner.OpenRead(uploadId, extension, offset);
 
-    public Task<string> PromoteAsync(Guid uploadId, string extension, CancellationToken cancellationToken = default) => inner.PromoteAsync(uploadId, extension, cancellationToken);
+    public Task DeleteAsync(Guid uploadId, CancellationToken cancellationToken = default) => inner.DeleteAsync(uploadId, cancellationToken);
 
-    public Task DeleteUploadAsync(Guid uploadId, CancellationToken cancellationToken = default) => inner.DeleteUploadAsync(uploadId, cancellationToken);
-
-    public Stream? OpenVideoRead(string storageKey) => inner.OpenVideoRead(storageKey);
-
-    public IEnumerable<TempUpload> ListTempUploads() => inner.ListTempUploads();
-
-    public Task ProbeAsync(CancellationToken cancellationToken = default) => inner.ProbeAsync(cancellationToken);
+    public IEnumerable<TempUpload> List() => inner.List();
 }
 
 /// <summary>One chunk-store write: where, how many bytes, and the length of the array they were in (-1: not an array).</summary>

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
-namespace Orleans.Uploads.Grains.ChunkStorage;
+namespace Orleans.Uploads.Grains.Storage;
 
 /// <summary>The sha256 of a whole upload and of each of its chunks, read back from storage in one sequential pass.</summary>
 public sealed record UploadDigest(byte[] FileHash, byte[] ChunkHashes)

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Orleans.Uploads.Grains.ChunkStorage;
+namespace Orleans.Uploads.Grains.Storage;
 
 /// <summary>
 /// Makes a file's written bytes durable. On Linux this is fdatasync: the bytes (and a size change, if any) reach the

@@ -1,0 +1,92 @@
+using Orleans.Uploads.Grains.Sessions;
+
+namespace Orleans.Uploads.Gateway.Uploads;
+
+/// <summary>
+/// Streams one request body of any length into an append-mode session (tus PATCH and creation-with-upload, the legacy
+/// form post) in bounded pieces, one grain call per piece: the first piece opens the request's lease at the client's
+/// offset, the last one ends it and answers with the upload's offset and expiry. Only a body whose end is found after
+/// its last piece went (unknown length, ending on a piece boundary), or an empty one, costs one more call.
+/// Without a digest every piece is committed as it lands, so a broken connection keeps all it delivered; with one,
+/// pieces stay uncommitted until the last, which commits only if the whole body matched.
+/// </summary>
+public static class AppendBodyStreamer
+{
+    public static async Task<AppendOutcome> StreamAsync(
+        IAppendUploadGrain session, AppendRequest request, Stream body, BodyBuffers buffers, CancellationToken cancellationToken)
+    {
+        var lease = Guid.NewGuid();
+        var opened = false;
+        AppendProgress? ended = null;
+        bool? matched = null;
+
+        bool Commits(bool last) => request.Digest is not { } digest || (last && (matched ??= digest.Matches()));
+
+        async Task<UploadResult<AppendProgress>> SendAsync(ReadOnlyMemory<byte> piece, bool last)
+        {
+            var first = !opened;
+            opened = true;
+            var result = await session.AppendAsync(
+                new AppendPiece
+                {
+                    Lease = lease,
+                    Offset = first ? request.Offset : null,
+                    BodyLength = first ? request.BodyLength : null,
+                    DeclaredLength = first ? request.DeclaredLength : null,
+                    Commit = Commits(last),
+                    Last = last,
+                },
+                new ChunkPayload(piece));
+            if (last && result.Value is { } progress)
+            {
+                ended = progress;
+            }
+
+            return result;
+        }
+
+        using (var reservation = await buffers.ReserveAsync(PiecePump.BufferBytes(request.BodyLength, request.PieceSize), cancellationToken))
+        {
+            var stopped = await PiecePump.PumpAsync(
+                body,
+                request.PieceSize,
+                request.BodyLength,
+                async (piece, last) => (await SendAsync(piece, last)).Error,
+                request.Digest is { } digest ? digest.Append : null,
+                buffers.Arrays,
+                cancellationToken);
+            if (stopped is not null)
+            {
+                return new AppendOutcome(null, stopped, matched);
+            }
+        }
+
+        if (ended is null)
+        {
+            var closing = await SendAsync(ReadOnlyMemory<byte>.Empty, last: true);
+            if (closing.Error is { } error)
+            {
+                return new AppendOutcome(null, error, matched);
+            }
+        }
+
+        return new AppendOutcome(ended, null, matched);
+    }
+}
+
+/// <summary>Where a request body goes: the offset its client claims, what it declares, and how it is checked.</summary>
+public sealed record AppendRequest(long Offset, long? BodyLength, int PieceSize, long? DeclaredLength = null, IBodyDigest? Digest = null);
+
+/// <summary>
+/// How streaming a body ended: the upload's progress after its last piece, or the session's refusal; and, when the
+/// body carried a digest, whether it matched (a mismatch is not an error of the session: its bytes were just dropped).
+/// </summary>
+public sealed record AppendOutcome(AppendProgress? Progress, UploadError? Error, bool? DigestMatched);
+
+/// <summary>A checksum a client sent over a request body, fed every byte in order and asked once at the end.</summary>
+public interface IBodyDigest
+{
+    void Append(ReadOnlySpan<byte> data);
+
+    bool Matches();
+}

@@ -1,0 +1,40 @@
+namespace Orleans.Uploads.Grains.Sessions;
+
+/// <summary>The refusals every capability of a session gives alike, worded once.</summary>
+public static class SessionErrors
+{
+    public static UploadError NotFound() => new(UploadErrorCode.UploadNotFound, "no upload has this id");
+
+    public static UploadError Invalid(string detail) => new(UploadErrorCode.InvalidRequest, detail);
+
+    public static UploadError StorageUnavailable() => new(UploadErrorCode.StorageUnavailable, "the chunk store could not be written; try again");
+
+    public static UploadError FileTooLarge(long size, long limit) =>
+        new(UploadErrorCode.FileTooLarge, $"{size} bytes is more than the {limit}-byte limit");
+
+    /// <summary>Why a session in this state takes no more bytes, or null while it does.</summary>
+    public static UploadError? RefuseBytes(UploadSessionState state) => state.Status switch
+    {
+        UploadStatus.None => NotFound(),
+        UploadStatus.Completed => new UploadError(UploadErrorCode.UploadCompleted, "the upload is already complete"),
+        UploadStatus.Cancelled => new UploadError(UploadErrorCode.UploadCancelled, "the upload was cancelled"),
+        UploadStatus.Expired => new UploadError(UploadErrorCode.UploadExpired, "the upload expired: " + state.FailureReason),
+        UploadStatus.Failed => new UploadError(UploadErrorCode.UploadFailed, "the upload failed: " + state.FailureReason),
+        _ => null,
+    };
+
+    /// <summary>A chunk store failure is reported to the client as retryable; anything else is a bug and propagates.</summary>
+    public static bool IsStorageFailure(Exception ex) => ex is IOException or UnauthorizedAccessException;
+
+    public static bool TryParseSha256(string hex, out byte[] hash)
+    {
+        hash = [];
+        if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit))
+        {
+            return false;
+        }
+
+        hash = Convert.FromHexString(hex);
+        return true;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Orleans.Uploads.Grains.Storage;
+
+/// <summary><see cref="IVideoStore"/>: finished videos in the final directory, promoted by rename.</summary>
+public sealed partial class FileSystemStore
+{
+    public Task<string> PromoteAsync(Guid uploadId, string extension, CancellationToken cancellationToken = default)
+    {
+        var key = VideoKey(uploadId, extension);
+        var temp = TempPath(uploadId);
+        var final = FinalPath(key);
+        if (File.Exists(temp))
+        {
+            File.Move(temp, final, overwrite: true);
+        }
+        else if (!File.Exists(final))
+        {
+            throw new FileNotFoundException($"Upload {uploadId} has neither temp data nor a promoted file.", temp);
+        }
+
+        return Task.FromResult(key);
+    }
+
+    public Stream? OpenRead(string storageKey)
+    {
+        if (!IsVideoKey(storageKey))
+        {
+            return null;
+        }
+
+        var path = FinalPath(storageKey);
+        return File.Exists(path)
+            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan)
+            : null;
+    }
+}

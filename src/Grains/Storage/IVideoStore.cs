@@ -1,0 +1,11 @@
+namespace Orleans.Uploads.Grains.Storage;
+
+/// <summary>Where finished uploads live as videos, named by a storage key; they arrive whole, by promotion of a temp object.</summary>
+public interface IVideoStore
+{
+    /// <summary>Atomically moves an upload's temp object into final storage and returns the video's storage key. Idempotent.</summary>
+    Task<string> PromoteAsync(Guid uploadId, string extension, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a finished video for reading, or null when the key names nothing.</summary>
+    Stream? OpenRead(string storageKey);
+}
