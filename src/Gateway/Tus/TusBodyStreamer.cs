@@ -1,4 +1,4 @@
-using Orleans.Uploads.Gateway.Uploads;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Grains.Sessions;
 
 namespace Orleans.Uploads.Gateway.Tus;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Gateway.Videos;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Grains.Configuration;
