@@ -15,7 +15,7 @@ namespace Orleans.Uploads.Gateway.Uploads;
 /// </summary>
 public static class UploadProgressSocket
 {
-    private static readonly TimeSpan Renewal = UploadSessionGrain.WatchDuration / 2;
+    private static readonly TimeSpan Renewal = IUploadProgressObserver.WatchDuration / 2;
 
     public static async Task<IResult> HandleAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json)
     {

@@ -58,7 +58,7 @@ public sealed partial class UploadSessionGrain : Grain, IUploadSessionGrain
         _watchers = new ObserverManager<IUploadProgressObserver>(WatchDuration, logger);
     }
 
-    public static TimeSpan WatchDuration { get; } = TimeSpan.FromMinutes(1);
+    public static TimeSpan WatchDuration { get; } = IUploadProgressObserver.WatchDuration;
 
     private Guid UploadId => this.GetPrimaryKey();
 
