@@ -61,7 +61,7 @@ public static class TusEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers)
     {
         var request = http.Request;
         if (!TusMetadata.TryParse(request.Headers[TusProtocol.UploadMetadata], out var metadata, out var metadataError))
@@ -104,7 +104,7 @@ public static class TusEndpoints
         if (request.ContentType == TusProtocol.OffsetOctetStream && request.ContentLength is not 0)
         {
             // creation-with-upload: the body is the upload's first bytes.
-            var (stored, problem) = await ReceiveAsync(http, session, offset: 0, options.Value.ChunkSize);
+            var (stored, problem) = await ReceiveAsync(http, session, offset: 0, options.Value.ChunkSize, buffers);
             if (problem is not null)
             {
                 return problem;
@@ -165,7 +165,7 @@ public static class TusEndpoints
         return TypedResults.Ok();
     }
 
-    private static async Task<IResult> PatchAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options)
+    private static async Task<IResult> PatchAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers)
     {
         if (!Guid.TryParse(uploadId, out var id))
         {
@@ -206,7 +206,7 @@ public static class TusEndpoints
             }
         }
 
-        var (stored, problem) = await ReceiveAsync(http, session, offset, options.Value.ChunkSize);
+        var (stored, problem) = await ReceiveAsync(http, session, offset, options.Value.ChunkSize, buffers);
         if (problem is not null)
         {
             return problem;
@@ -251,7 +251,7 @@ public static class TusEndpoints
     }
 
     /// <summary>Streams the request body into the session from <paramref name="offset"/>, verifying Upload-Checksum when sent.</summary>
-    private static async Task<(UploadSnapshot? Stored, IResult? Problem)> ReceiveAsync(HttpContext http, IUploadSessionGrain session, long offset, int pieceSize)
+    private static async Task<(UploadSnapshot? Stored, IResult? Problem)> ReceiveAsync(HttpContext http, IUploadSessionGrain session, long offset, int pieceSize, BodyBuffers buffers)
     {
         TusChecksum? checksum = null;
         if (http.Request.Headers[TusProtocol.UploadChecksum].ToString() is { Length: > 0 } checksumHeader
@@ -274,7 +274,7 @@ public static class TusEndpoints
                 return (null, Problem.Create(StatusCodes.Status413PayloadTooLarge, "length_mismatch", $"{length} bytes at offset {offset} would exceed Upload-Length {total}; nothing was stored"));
             }
 
-            if (await TusBodyStreamer.StreamAsync(http.Request.Body, http.Request.ContentLength, session, lease, checksum, pieceSize, http.RequestServices.GetRequiredService<BodyBuffers>(), http.RequestAborted) is { } streamError)
+            if (await TusBodyStreamer.StreamAsync(http.Request.Body, http.Request.ContentLength, session, lease, checksum, pieceSize, buffers, http.RequestAborted) is { } streamError)
             {
                 return (null, ToTusProblem(streamError));
             }
