@@ -119,9 +119,9 @@ public static class TusEndpoints
 
     private static async Task<IResult> HeadAsync(string uploadId, HttpContext http, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         var session = grains.GetGrain<IUploadSessionGrain>(id);
@@ -167,9 +167,9 @@ public static class TusEndpoints
 
     private static async Task<IResult> PatchAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         var request = http.Request;
@@ -219,9 +219,9 @@ public static class TusEndpoints
 
     private static async Task<IResult> TerminateAsync(string uploadId, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         var session = grains.GetGrain<IUploadSessionGrain>(id);
@@ -242,9 +242,9 @@ public static class TusEndpoints
 
     private static async Task<IResult> DownloadAsync(string uploadId, IGrainFactory grains, IChunkStore store)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         return await VideoEndpoints.StreamAsync(id, grains, store);

@@ -30,8 +30,6 @@ public static class UploadEndpoints
         return routes;
     }
 
-    public static IResult UploadNotFound() => Problem.NotFound("upload_not_found", "no upload has this id");
-
     private static async Task<IResult> InitiateAsync(HttpContext http, IGrainFactory grains, UploadLayoutCache layouts, IOptions<JsonOptions> json)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -78,9 +76,9 @@ public static class UploadEndpoints
 
     private static async Task<IResult> PutChunkAsync(string uploadId, string chunkNumber, HttpContext http, IGrainFactory grains, UploadLayoutCache layouts, BodyBuffers buffers)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadNotFound();
+            return notFound;
         }
 
         if (!int.TryParse(chunkNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
@@ -146,9 +144,9 @@ public static class UploadEndpoints
 
     private static async Task<IResult> GetAsync(string uploadId, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadNotFound();
+            return notFound;
         }
 
         var result = await grains.GetGrain<IUploadSessionGrain>(id).GetAsync();
@@ -157,9 +155,9 @@ public static class UploadEndpoints
 
     private static async Task<IResult> CompleteAsync(string uploadId, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadNotFound();
+            return notFound;
         }
 
         var result = await grains.GetGrain<IUploadSessionGrain>(id).CompleteAsync();
@@ -168,9 +166,9 @@ public static class UploadEndpoints
 
     private static async Task<IResult> CancelAsync(string uploadId, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadNotFound();
+            return notFound;
         }
 
         var result = await grains.GetGrain<IUploadSessionGrain>(id).CancelAsync();
