@@ -82,9 +82,9 @@ public static class TusEndpoints
         }
 
         var projectId = TusMetadata.Value(metadata, "projectId", "project_id");
-        if (projectId is not null && !RequestRules.IsValidProjectId(projectId))
+        if (ProjectIdProblem.Check(projectId) is { } invalidProject)
         {
-            return Problem.BadRequest("invalid_project_id", $"projectId must be 1-{RequestRules.MaxProjectIdLength} letters, digits, '-', '_' or '.'");
+            return invalidProject;
         }
 
         var filename = TusMetadata.Value(metadata, "filename", "name")

@@ -52,9 +52,9 @@ public static class UploadEndpoints
             return Problem.BadRequest("invalid_json", "the body must be a JSON object");
         }
 
-        if (request.ProjectId is { } projectId && !RequestRules.IsValidProjectId(projectId))
+        if (ProjectIdProblem.Check(request.ProjectId) is { } invalidProject)
         {
-            return Problem.BadRequest("invalid_project_id", $"projectId must be 1-{RequestRules.MaxProjectIdLength} letters, digits, '-', '_' or '.'");
+            return invalidProject;
         }
 
         if (!RequestRules.TryReadMetadata(request.Metadata, out var metadataJson, out var metadataError))
