@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Health;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Tus;

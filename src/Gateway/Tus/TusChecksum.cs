@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Orleans.Uploads.Gateway.Uploads;
+using Orleans.Uploads.Gateway.Bodies;
 
 namespace Orleans.Uploads.Gateway.Tus;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Gateway.Videos;
@@ -81,9 +82,9 @@ public static class TusEndpoints
         }
 
         var projectId = TusMetadata.Value(metadata, "projectId", "project_id");
-        if (projectId is not null && !RequestRules.IsValidProjectId(projectId))
+        if (ProjectIdProblem.Check(projectId) is { } invalidProject)
         {
-            return Problem.BadRequest("invalid_project_id", $"projectId must be 1-{RequestRules.MaxProjectIdLength} letters, digits, '-', '_' or '.'");
+            return invalidProject;
         }
 
         var filename = TusMetadata.Value(metadata, "filename", "name")
@@ -116,9 +117,9 @@ public static class TusEndpoints
 
     private static async Task<IResult> HeadAsync(string uploadId, HttpContext http, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         // A client asking where it stands is about to resume: whatever request held the upload is stale.
@@ -161,9 +162,9 @@ public static class TusEndpoints
 
     private static async Task<IResult> PatchAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         var request = http.Request;
@@ -202,9 +203,9 @@ public static class TusEndpoints
 
     private static async Task<IResult> TerminateAsync(string uploadId, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         var result = await grains.GetGrain<IUploadSessionGrain>(id).TerminateAsync();
@@ -220,9 +221,9 @@ public static class TusEndpoints
 
     private static async Task<IResult> DownloadAsync(string uploadId, IGrainFactory grains, IVideoStore store)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         return await VideoEndpoints.StreamAsync(id, grains, store);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Grains.Sessions;
 using Orleans.Uploads.Grains.Statistics;
@@ -29,8 +30,6 @@ public static class UploadEndpoints
         return routes;
     }
 
-    public static IResult UploadNotFound() => Problem.NotFound("upload_not_found", "no upload has this id");
-
     private static async Task<IResult> InitiateAsync(HttpContext http, IGrainFactory grains, UploadLayoutCache layouts, IOptions<JsonOptions> json)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -53,9 +52,9 @@ public static class UploadEndpoints
             return Problem.BadRequest("invalid_json", "the body must be a JSON object");
         }
 
-        if (request.ProjectId is { } projectId && !RequestRules.IsValidProjectId(projectId))
+        if (ProjectIdProblem.Check(request.ProjectId) is { } invalidProject)
         {
-            return Problem.BadRequest("invalid_project_id", $"projectId must be 1-{RequestRules.MaxProjectIdLength} letters, digits, '-', '_' or '.'");
+            return invalidProject;
         }
 
         if (!RequestRules.TryReadMetadata(request.Metadata, out var metadataJson, out var metadataError))
@@ -77,9 +76,9 @@ public static class UploadEndpoints
 
     private static async Task<IResult> PutChunkAsync(string uploadId, string chunkNumber, HttpContext http, IGrainFactory grains, UploadLayoutCache layouts, BodyBuffers buffers)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadNotFound();
+            return notFound;
         }
 
         if (!int.TryParse(chunkNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
@@ -144,9 +143,9 @@ public static class UploadEndpoints
 
     private static async Task<IResult> GetAsync(string uploadId, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadNotFound();
+            return notFound;
         }
 
         var result = await grains.GetGrain<IUploadSessionGrain>(id).GetAsync();
@@ -155,9 +154,9 @@ public static class UploadEndpoints
 
     private static async Task<IResult> CompleteAsync(string uploadId, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadNotFound();
+            return notFound;
         }
 
         var result = await grains.GetGrain<IUploadCompletionGrain>(id).CompleteAsync();
@@ -166,9 +165,9 @@ public static class UploadEndpoints
 
     private static async Task<IResult> CancelAsync(string uploadId, IGrainFactory grains)
     {
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadNotFound();
+            return notFound;
         }
 
         var result = await grains.GetGrain<IUploadSessionGrain>(id).CancelAsync();

@@ -24,9 +24,9 @@ public static class UploadProgressSocket
             return Problem.BadRequest("websocket_required", "connect with a WebSocket to receive progress updates");
         }
 
-        if (!Guid.TryParse(uploadId, out var id))
+        if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
-            return UploadEndpoints.UploadNotFound();
+            return notFound;
         }
 
         var session = grains.GetGrain<IUploadProgressGrain>(id);

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Problems;
-using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Sessions;
 
@@ -89,9 +89,9 @@ public static class LegacyVideoUpload
 
         public async Task<IResult?> ReceiveProjectAsync(string projectId)
         {
-            if (!RequestRules.IsValidProjectId(projectId))
+            if (ProjectIdProblem.Check(projectId, "project_id") is { } invalidProject)
             {
-                return await RejectAsync(Problem.BadRequest("invalid_project_id", $"project_id must be 1-{RequestRules.MaxProjectIdLength} letters, digits, '-', '_' or '.'"));
+                return await RejectAsync(invalidProject);
             }
 
             _projectId = projectId;

@@ -59,9 +59,9 @@ public static class VideoEndpoints
             return Problem.BadRequest("project_id_required", "list videos per project: GET /api/videos?projectId=...");
         }
 
-        if (!RequestRules.IsValidProjectId(projectId))
+        if (ProjectIdProblem.Check(projectId) is { } invalidProject)
         {
-            return Problem.BadRequest("invalid_project_id", $"projectId must be 1-{RequestRules.MaxProjectIdLength} letters, digits, '-', '_' or '.'");
+            return invalidProject;
         }
 
         var videos = await grains.GetGrain<IProjectVideosGrain>(projectId).ListAsync();

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Orleans.Uploads.Gateway.Tests.Support;
-using Orleans.Uploads.Gateway.Uploads;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Grains.Sessions;
 
-namespace Orleans.Uploads.Gateway.Tests.Uploads;
+namespace Orleans.Uploads.Gateway.Tests.Bodies;
 
 /// <summary>
 /// The piece pump behind tus PATCH and the legacy form post, without HTTP or Orleans: a scripted body that arrives

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Threading.RateLimiting;
 using Orleans.Uploads.Grains.Configuration;
 
-namespace Orleans.Uploads.Gateway.Uploads;
+namespace Orleans.Uploads.Gateway.Bodies;
 
 /// <summary>
 /// Memory for request bodies on their way to a session, drawn from one budget per gateway

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.ExceptionServices;
 using Orleans.Uploads.Grains.Sessions;
 
-namespace Orleans.Uploads.Gateway.Uploads;
+namespace Orleans.Uploads.Gateway.Bodies;
 
 /// <summary>
 /// Moves a request body into a store in pieces of <c>pieceSize</c> bytes. While one piece is stored the next is

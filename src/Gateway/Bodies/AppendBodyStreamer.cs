@@ -1,6 +1,6 @@
 using Orleans.Uploads.Grains.Sessions;
 
-namespace Orleans.Uploads.Gateway.Uploads;
+namespace Orleans.Uploads.Gateway.Bodies;
 
 /// <summary>
 /// Streams one request body of any length into an append-mode session (tus PATCH and creation-with-upload, the legacy

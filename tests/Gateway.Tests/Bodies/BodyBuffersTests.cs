@@ -1,8 +1,8 @@
 using Orleans.Uploads.Gateway.Hosting;
-using Orleans.Uploads.Gateway.Uploads;
+using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Grains;
 
-namespace Orleans.Uploads.Gateway.Tests.Uploads;
+namespace Orleans.Uploads.Gateway.Tests.Bodies;
 
 /// <summary>The gateway's budget for request bodies in transit.</summary>
 public sealed class BodyBuffersTests

@@ -1,4 +1,4 @@
-namespace Orleans.Uploads.Gateway.Uploads;
+namespace Orleans.Uploads.Gateway.Bodies;
 
 /// <summary>
 /// A request body of known, bounded length read into a buffer lent by <see cref="BodyBuffers"/>. The buffer goes back
