@@ -1,5 +1,5 @@
 using Orleans.Uploads.Gateway.Hosting;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting;
 
 try
 {

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting;
+using Orleans.Uploads.Hosting.Configuration;
+using Orleans.Uploads.Hosting.Postgres;
+using Orleans.Uploads.Hosting.Silos;
 
 // A silo of the upload cluster. Everything comes from configuration (appsettings.json, then environment
 // variables such as Cluster__Clustering and Uploads__TempDirectory), so the same binary runs on a laptop

@@ -1,4 +1,4 @@
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting;
 
 namespace Orleans.Uploads.Gateway.Hosting;
 

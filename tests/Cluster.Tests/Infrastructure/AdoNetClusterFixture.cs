@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting.Postgres;
 using Orleans.Uploads.TestSupport;
 
 namespace Orleans.Uploads.Cluster.Tests.Infrastructure;

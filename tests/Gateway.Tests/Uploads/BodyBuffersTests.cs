@@ -1,6 +1,6 @@
 using Orleans.Uploads.Gateway.Hosting;
 using Orleans.Uploads.Gateway.Uploads;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting;
 
 namespace Orleans.Uploads.Gateway.Tests.Uploads;
 

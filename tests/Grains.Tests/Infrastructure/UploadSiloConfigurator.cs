@@ -4,6 +4,8 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using Orleans.Uploads.Grains.ChunkStorage;
 using Orleans.Uploads.Grains.Configuration;
+using Orleans.Uploads.Hosting.GrainStorage;
+using Orleans.Uploads.Hosting.Silos;
 
 namespace Orleans.Uploads.Grains.Tests.Infrastructure;
 

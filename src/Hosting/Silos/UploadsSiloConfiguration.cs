@@ -2,9 +2,13 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting.Configuration;
+using Orleans.Uploads.Hosting.GrainStorage;
 
-namespace Orleans.Uploads.Grains;
+namespace Orleans.Uploads.Hosting.Silos;
 
+/// <summary>A silo of the upload cluster as the <c>Cluster</c> section describes it: clustering, grain state and reminders, endpoints.</summary>
 public static class UploadsSiloConfiguration
 {
     /// <summary>The ADO.NET invariant name of the PostgreSQL driver.</summary>

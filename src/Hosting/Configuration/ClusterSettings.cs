@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Orleans.Uploads.Grains;
+namespace Orleans.Uploads.Hosting.Configuration;
 
 /// <summary>The <c>Cluster</c> configuration section: how a process joins (or is) the Orleans cluster.</summary>
 public sealed class ClusterSettings

@@ -1,33 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Hosting;
-using Orleans.Runtime.Hosting;
-using Orleans.Storage;
 using Orleans.Configuration;
-using Orleans.Uploads.Grains.ChunkStorage;
+using Orleans.Hosting;
 using Orleans.Uploads.Grains.Cleanup;
 using Orleans.Uploads.Grains.Configuration;
-using Orleans.Uploads.Grains.GrainStorage;
 
-namespace Orleans.Uploads.Grains;
+namespace Orleans.Uploads.Hosting.Silos;
 
-public static class UploadsHostingExtensions
+/// <summary>What a silo needs to host the upload grains, wherever their state is stored: options, chunk store, serializer, the cleanup reminder.</summary>
+public static class UploadGrainsConfiguration
 {
-    /// <summary>Upload options (validated at start-up) and the chunk store: what silos and gateways both need.</summary>
-    public static IServiceCollection AddUploadStorage(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>());
-        services.AddOptions<CleanupOptions>().Bind(configuration.GetSection(CleanupOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CleanupOptions>, CleanupOptionsValidator>());
-        services.TryAddSingleton<IChunkStore, FileSystemChunkStore>();
-        services.TryAddSingleton(TimeProvider.System);
-        return services;
-    }
-
     /// <summary>Everything a silo needs to host upload grains, except where grain state is stored.</summary>
     public static ISiloBuilder AddUploadGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -68,14 +51,5 @@ public static class UploadsHostingExtensions
                 return;
             }
         }
-    }
-
-    /// <summary>Grain state on local disk under <see cref="UploadOptions.StateDirectory"/>: the standalone server's storage.</summary>
-    public static ISiloBuilder AddLocalFileGrainStorage(this ISiloBuilder silo, string name = GrainStorageNames.Uploads)
-    {
-        silo.Services.AddGrainStorage(name, static (services, _) => new LocalFileGrainStorage(
-            Path.GetFullPath(services.GetRequiredService<IOptions<UploadOptions>>().Value.StateDirectory),
-            services.GetRequiredService<IGrainStorageSerializer>()));
-        return silo;
     }
 }
