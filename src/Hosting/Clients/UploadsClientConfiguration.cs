@@ -4,7 +4,6 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.Postgres;
-using Orleans.Uploads.Hosting.Silos;
 
 namespace Orleans.Uploads.Hosting.Clients;
 
@@ -35,11 +34,7 @@ public static class UploadsClientConfiguration
                         cluster.ClusterId = settings.ClusterId;
                         cluster.ServiceId = settings.ServiceId;
                     });
-                    client.UseAdoNetClustering(options =>
-                    {
-                        options.Invariant = UploadsSiloConfiguration.PostgresInvariant;
-                        options.ConnectionString = connectionString;
-                    });
+                    client.UsePostgresClustering(connectionString);
                     break;
             }
 

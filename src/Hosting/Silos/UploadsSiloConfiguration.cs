@@ -2,18 +2,15 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Uploads.Grains;
 using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.GrainStorage;
+using Orleans.Uploads.Hosting.Postgres;
 
 namespace Orleans.Uploads.Hosting.Silos;
 
 /// <summary>A silo of the upload cluster as the <c>Cluster</c> section describes it: clustering, grain state and reminders, endpoints.</summary>
 public static class UploadsSiloConfiguration
 {
-    /// <summary>The ADO.NET invariant name of the PostgreSQL driver.</summary>
-    public const string PostgresInvariant = "Npgsql";
-
     /// <summary>A silo that hosts the upload grains, clustered as the <c>Cluster</c> section says.</summary>
     public static ISiloBuilder UseUploadsSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -33,21 +30,7 @@ public static class UploadsSiloConfiguration
                     cluster.ServiceId = settings.ServiceId;
                 });
                 silo.Configure<EndpointOptions>(endpoints => ConfigureEndpoints(endpoints, settings));
-                silo.UseAdoNetClustering(options =>
-                {
-                    options.Invariant = PostgresInvariant;
-                    options.ConnectionString = connectionString;
-                });
-                silo.AddAdoNetGrainStorage(GrainStorageNames.Uploads, options =>
-                {
-                    options.Invariant = PostgresInvariant;
-                    options.ConnectionString = connectionString;
-                });
-                silo.UseAdoNetReminderService(options =>
-                {
-                    options.Invariant = PostgresInvariant;
-                    options.ConnectionString = connectionString;
-                });
+                silo.UsePostgresProviders(connectionString);
                 break;
         }
 
