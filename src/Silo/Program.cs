@@ -11,16 +11,16 @@ using Orleans.Uploads.Hosting.Silos;
 try
 {
     var builder = Host.CreateApplicationBuilder(args);
-    var cluster = ClusterSettings.From(builder.Configuration);
+    var cluster = builder.AddClusterOptions();
     if (cluster.Clustering == ClusteringKind.Postgres)
     {
         // The providers need their tables before the silo joins; an empty database just works.
         using var logging = LoggerFactory.Create(log => log.AddConsole());
-        await PostgresSchema.ApplyAsync(cluster.RequirePostgres(), logging.CreateLogger("Orleans.Uploads.Schema"), CancellationToken.None);
+        await PostgresSchema.ApplyAsync(cluster.ConnectionString!, logging.CreateLogger("Orleans.Uploads.Schema"), CancellationToken.None);
     }
 
-    builder.UseOrleans(silo => silo.UseUploadsSilo(builder.Configuration));
-    await builder.Build().RunAsync();
+    builder.UseOrleans(silo => silo.UseUploadsSilo(cluster));
+    await builder.Build().ValidateOptions().RunAsync();
     return 0;
 }
 catch (Exception ex) when (StartupFailure.TryDescribe(ex, out var reason))

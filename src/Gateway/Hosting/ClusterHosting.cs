@@ -13,14 +13,14 @@ public static class ClusterHosting
     /// </summary>
     public static WebApplicationBuilder AddUploadsCluster(this WebApplicationBuilder builder)
     {
-        var settings = ClusterSettings.From(builder.Configuration);
-        if (settings.Mode == GatewayMode.Standalone)
+        var cluster = builder.AddClusterOptions();
+        if (cluster.Mode == GatewayMode.Standalone)
         {
-            builder.UseOrleans(silo => silo.UseUploadsSilo(builder.Configuration));
+            builder.UseOrleans(silo => silo.UseUploadsSilo(cluster));
         }
         else
         {
-            builder.UseUploadsClient(settings);
+            builder.UseUploadsClient(cluster);
         }
 
         return builder;

@@ -4,20 +4,22 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.Postgres;
+using ClusterOptions = Orleans.Uploads.Hosting.Configuration.ClusterOptions;
+using OrleansClusterOptions = Orleans.Configuration.ClusterOptions;
 
 namespace Orleans.Uploads.Hosting.Clients;
 
 /// <summary>A process that is a pure Orleans client of the upload cluster (a gateway in Client mode), connected as the <c>Cluster</c> section says.</summary>
 public static class UploadsClientConfiguration
 {
-    /// <summary>This process as an Orleans client of the silos the <c>Cluster</c> section names, with the chunk store it shares with them.</summary>
-    public static IHostApplicationBuilder UseUploadsClient(this IHostApplicationBuilder builder, ClusterSettings settings)
+    /// <summary>This process as an Orleans client of the silos <paramref name="settings"/> (validated) names, with the chunk store it shares with them.</summary>
+    public static IHostApplicationBuilder UseUploadsClient(this IHostApplicationBuilder builder, ClusterOptions settings)
     {
         if (settings.Clustering == ClusteringKind.Postgres)
         {
             // Registered before the Orleans client, so a wrong connection string stops start-up with its reason
             // instead of a client that waits for gateways it can never find.
-            builder.Services.AddHostedService(_ => new PostgresReachabilityCheck(settings.RequirePostgres()));
+            builder.Services.AddHostedService(_ => new PostgresReachabilityCheck(settings.ConnectionString!));
         }
 
         builder.UseOrleansClient(client =>
@@ -28,13 +30,8 @@ public static class UploadsClientConfiguration
                     client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
                     break;
                 case ClusteringKind.Postgres:
-                    var connectionString = settings.RequirePostgres();
-                    client.Configure<ClusterOptions>(cluster =>
-                    {
-                        cluster.ClusterId = settings.ClusterId;
-                        cluster.ServiceId = settings.ServiceId;
-                    });
-                    client.UsePostgresClustering(connectionString);
+                    client.Configure<OrleansClusterOptions>(settings.ConfigureIdentity);
+                    client.UsePostgresClustering(settings.ConnectionString!); // the validator requires it for Postgres
                     break;
             }
 

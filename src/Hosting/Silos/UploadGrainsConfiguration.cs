@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Uploads.Grains.Cleanup;
@@ -18,8 +19,8 @@ public static class UploadGrainsConfiguration
         silo.UseSystemTextJsonGrainStorageSerializer();
 
         // Reminders refuse periods under their minimum (a minute by default); the cleanup's period is the setting that counts.
-        var cleanupPeriod = configuration.GetSection(CleanupOptions.SectionName).Get<CleanupOptions>()?.ReminderPeriod ?? new CleanupOptions().ReminderPeriod;
-        silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, cleanupPeriod.Ticks)));
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<CleanupOptions>>((reminders, cleanup) => reminders.MinimumReminderPeriod =
+            TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, cleanup.Value.ReminderPeriod.Ticks)));
         silo.AddStartupTask((services, cancellation) =>
         {
             // In the background and retried: a peer dying while this silo starts must not stop it from starting.

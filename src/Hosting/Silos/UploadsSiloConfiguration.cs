@@ -1,20 +1,20 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.GrainStorage;
 using Orleans.Uploads.Hosting.Postgres;
+using ClusterOptions = Orleans.Uploads.Hosting.Configuration.ClusterOptions;
+using OrleansClusterOptions = Orleans.Configuration.ClusterOptions;
 
 namespace Orleans.Uploads.Hosting.Silos;
 
 /// <summary>A silo of the upload cluster as the <c>Cluster</c> section describes it: clustering, grain state and reminders, endpoints.</summary>
 public static class UploadsSiloConfiguration
 {
-    /// <summary>A silo that hosts the upload grains, clustered as the <c>Cluster</c> section says.</summary>
-    public static ISiloBuilder UseUploadsSilo(this ISiloBuilder silo, IConfiguration configuration)
+    /// <summary>A silo that hosts the upload grains, clustered as the <c>Cluster</c> section (<paramref name="settings"/>, validated) says.</summary>
+    public static ISiloBuilder UseUploadsSilo(this ISiloBuilder silo, ClusterOptions settings)
     {
-        var settings = ClusterSettings.From(configuration);
         switch (settings.Clustering)
         {
             case ClusteringKind.Localhost:
@@ -23,22 +23,17 @@ public static class UploadsSiloConfiguration
                 silo.UseInMemoryReminderService();
                 break;
             case ClusteringKind.Postgres:
-                var connectionString = settings.RequirePostgres();
-                silo.Configure<ClusterOptions>(cluster =>
-                {
-                    cluster.ClusterId = settings.ClusterId;
-                    cluster.ServiceId = settings.ServiceId;
-                });
+                silo.Configure<OrleansClusterOptions>(settings.ConfigureIdentity);
                 silo.Configure<EndpointOptions>(endpoints => ConfigureEndpoints(endpoints, settings));
-                silo.UsePostgresProviders(connectionString);
+                silo.UsePostgresProviders(settings.ConnectionString!); // the validator requires it for Postgres
                 break;
         }
 
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
-        return silo.AddUploadGrains(configuration);
+        return silo.AddUploadGrains(silo.Configuration);
     }
 
-    private static void ConfigureEndpoints(EndpointOptions endpoints, ClusterSettings settings)
+    private static void ConfigureEndpoints(EndpointOptions endpoints, ClusterOptions settings)
     {
         endpoints.SiloPort = settings.SiloPort;
         endpoints.GatewayPort = settings.GatewayPort;
