@@ -1,5 +1,6 @@
 using Orleans.Uploads.Gateway.Hosting;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting;
+using Orleans.Uploads.Hosting.Configuration;
 
 try
 {
@@ -7,7 +8,7 @@ try
     builder.AddUploadsCluster();
     builder.AddUploadGateway();
 
-    var app = builder.Build();
+    var app = builder.Build().ValidateOptions();
     app.MapUploadGateway();
     await app.RunAsync();
     return 0;

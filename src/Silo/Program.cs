@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting;
+using Orleans.Uploads.Hosting.Configuration;
+using Orleans.Uploads.Hosting.Postgres;
+using Orleans.Uploads.Hosting.Silos;
 
 // A silo of the upload cluster. Everything comes from configuration (appsettings.json, then environment
 // variables such as Cluster__Clustering and Uploads__TempDirectory), so the same binary runs on a laptop
@@ -8,16 +11,16 @@ using Orleans.Uploads.Grains;
 try
 {
     var builder = Host.CreateApplicationBuilder(args);
-    var cluster = ClusterSettings.From(builder.Configuration);
+    var cluster = builder.AddClusterOptions();
     if (cluster.Clustering == ClusteringKind.Postgres)
     {
         // The providers need their tables before the silo joins; an empty database just works.
         using var logging = LoggerFactory.Create(log => log.AddConsole());
-        await PostgresSchema.ApplyAsync(cluster.RequirePostgres(), logging.CreateLogger("Orleans.Uploads.Schema"), CancellationToken.None);
+        await PostgresSchema.ApplyAsync(cluster.ConnectionString!, logging.CreateLogger("Orleans.Uploads.Schema"), CancellationToken.None);
     }
 
-    builder.UseOrleans(silo => silo.UseUploadsSilo(builder.Configuration));
-    await builder.Build().RunAsync();
+    builder.UseOrleans(silo => silo.UseUploadsSilo(cluster));
+    await builder.Build().ValidateOptions().RunAsync();
     return 0;
 }
 catch (Exception ex) when (StartupFailure.TryDescribe(ex, out var reason))

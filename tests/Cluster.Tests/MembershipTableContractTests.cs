@@ -8,7 +8,7 @@ using Orleans.Runtime;
 using Orleans.Runtime.Membership;
 using Orleans.Runtime.MembershipService;
 using Orleans.Uploads.Cluster.Tests.Infrastructure;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting.Postgres;
 
 namespace Orleans.Uploads.Cluster.Tests;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Uploads.Cluster.Tests.Infrastructure;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting;
+using Orleans.Uploads.Hosting.Postgres;
 using Orleans.Uploads.TestSupport;
 
 namespace Orleans.Uploads.Cluster.Tests;

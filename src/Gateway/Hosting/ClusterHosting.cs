@@ -1,8 +1,10 @@
-using Orleans.Configuration;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting.Clients;
+using Orleans.Uploads.Hosting.Configuration;
+using Orleans.Uploads.Hosting.Silos;
 
 namespace Orleans.Uploads.Gateway.Hosting;
 
+/// <summary>How the gateway reaches the upload grains: a silo of its own, or a client of the cluster's silos.</summary>
 public static class ClusterHosting
 {
     /// <summary>
@@ -11,45 +13,16 @@ public static class ClusterHosting
     /// </summary>
     public static WebApplicationBuilder AddUploadsCluster(this WebApplicationBuilder builder)
     {
-        var settings = ClusterSettings.From(builder.Configuration);
-        if (settings.Mode == GatewayMode.Standalone)
+        var cluster = builder.AddClusterOptions();
+        if (cluster.Mode == GatewayMode.Standalone)
         {
-            builder.UseOrleans(silo => silo.UseUploadsSilo(builder.Configuration));
-            return builder;
+            builder.UseOrleans(silo => silo.UseUploadsSilo(cluster));
+        }
+        else
+        {
+            builder.UseUploadsClient(cluster);
         }
 
-        if (settings.Clustering == ClusteringKind.Postgres)
-        {
-            // Registered before the Orleans client, so a wrong connection string stops start-up with its reason
-            // instead of a client that waits for gateways it can never find.
-            builder.Services.AddHostedService(_ => new PostgresReachabilityCheck(settings.RequirePostgres()));
-        }
-
-        builder.UseOrleansClient(client =>
-        {
-            switch (settings.Clustering)
-            {
-                case ClusteringKind.Localhost:
-                    client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
-                    break;
-                case ClusteringKind.Postgres:
-                    var connectionString = settings.RequirePostgres();
-                    client.Configure<ClusterOptions>(cluster =>
-                    {
-                        cluster.ClusterId = settings.ClusterId;
-                        cluster.ServiceId = settings.ServiceId;
-                    });
-                    client.UseAdoNetClustering(options =>
-                    {
-                        options.Invariant = UploadsSiloConfiguration.PostgresInvariant;
-                        options.ConnectionString = connectionString;
-                    });
-                    break;
-            }
-
-            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
-        });
-        builder.Services.AddUploadStorage(builder.Configuration);
         return builder;
     }
 }

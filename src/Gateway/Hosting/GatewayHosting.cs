@@ -1,15 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Health;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Tus;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Gateway.Videos;
+using Orleans.Uploads.Hosting.Configuration;
 
 namespace Orleans.Uploads.Gateway.Hosting;
 
+/// <summary>The gateway's HTTP side: its services and options, and the middleware and endpoints in front of the grains.</summary>
 public static class GatewayHosting
 {
     private const string CorsPolicy = "browsers";
@@ -17,8 +22,8 @@ public static class GatewayHosting
     /// <summary>The HTTP side: JSON conventions, problem details, rate limits, CORS, health checks.</summary>
     public static WebApplicationBuilder AddUploadGateway(this WebApplicationBuilder builder)
     {
-        var settings = builder.Configuration.GetSection(GatewaySettings.SectionName).Get<GatewaySettings>() ?? new GatewaySettings();
         var services = builder.Services;
+        services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(builder.Configuration.GetSection(GatewayOptions.SectionName));
 
         // Bodies are streamed and bounded per endpoint (a chunk by its layout, a form post by MaxFileSize).
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
@@ -37,26 +42,28 @@ public static class GatewayHosting
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddSingleton<UploadLayoutCache>();
-        services.AddSingleton(new BodyBuffers(settings.BodyBufferBytes));
+        services.AddSingleton(provider => new BodyBuffers(provider.GetRequiredService<IOptions<GatewayOptions>>().Value.BodyBufferBytes));
         services.AddUploadHealthChecks();
-        services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
-            .WithOrigins(settings.AllowedOrigins)
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(gateway.Value.AllowedOrigins)
             .AllowAnyMethod()
             .WithHeaders([.. TusProtocol.RequestHeaders, UploadEndpoints.ChunkHashHeader])
             .WithExposedHeaders(TusProtocol.ResponseHeaders)));
-        services.AddRateLimiter(limiter =>
+        services.AddRateLimiter(limiter => limiter.OnRejected = async (context, _) =>
         {
-            limiter.OnRejected = async (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                await Problem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "too many new uploads from this address; retry later")
-                    .ExecuteAsync(context.HttpContext);
-            };
-            limiter.AddPolicy(UploadEndpoints.InitiateRateLimit, http => settings.InitiatePermitsPerMinute <= 0
+            context.HttpContext.Response.Headers.RetryAfter = "60";
+            await Problem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "too many new uploads from this address; retry later")
+                .ExecuteAsync(context.HttpContext);
+        });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayOptions>>((limiter, gateway) =>
+        {
+            var permitsPerMinute = gateway.Value.InitiatePermitsPerMinute;
+            limiter.AddPolicy(UploadEndpoints.InitiateRateLimit, http => permitsPerMinute <= 0
                 ? RateLimitPartition.GetNoLimiter("unlimited")
                 : RateLimitPartition.GetFixedWindowLimiter(
                     http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.InitiatePermitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
         return builder;
     }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
-using Orleans.Uploads.Grains;
+using Orleans.Uploads.Hosting.Postgres;
 using Orleans.Uploads.TestSupport;
 
 namespace Orleans.Uploads.Cluster.Tests.Infrastructure;
@@ -59,29 +59,12 @@ public sealed class AdoNetClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            var connectionString = silo.Configuration[ConnectionStringKey];
-            silo.UseAdoNetClustering(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
-            silo.AddAdoNetGrainStorage(GrainStorageNames.Uploads, options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
-            silo.AddAdoNetGrainStorage(DeleteOnClearStorage, options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-                options.DeleteStateOnClear = true;
-            });
+            var connectionString = silo.Configuration[ConnectionStringKey]!;
+            silo.UsePostgresProviders(connectionString);
+            silo.AddAdoNetGrainStorage(DeleteOnClearStorage, options => options
+                .UsePostgres(connectionString)
+                .Configure(storage => storage.DeleteStateOnClear = true));
             silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.UseAdoNetReminderService(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
 
             // A reminder every second, so a test sees it fire without waiting a minute.
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
@@ -91,10 +74,6 @@ public sealed class AdoNetClusterFixture : IAsyncLifetime
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.UseAdoNetClustering(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = configuration[ConnectionStringKey];
-            });
+            clientBuilder.UsePostgresClustering(configuration[ConnectionStringKey]!);
     }
 }

@@ -1,6 +1,4 @@
-using Orleans.Uploads.Gateway.Hosting;
 using Orleans.Uploads.Gateway.Bodies;
-using Orleans.Uploads.Grains;
 
 namespace Orleans.Uploads.Gateway.Tests.Bodies;
 
@@ -74,16 +72,5 @@ public sealed class BodyBuffersTests
         var whole = buffers.ReserveAsync(MiB, CancellationToken.None).AsTask();
         Assert.True(whole.IsCompleted, "a short body must give its share back before returning");
         (await whole).Dispose();
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-5)]
-    public void A_budget_below_one_megabyte_stops_the_gateway_with_the_setting_named(int megabytes)
-    {
-        var settings = new GatewaySettings { BodyBufferMegabytes = megabytes };
-
-        var failure = Assert.Throws<StartupFailureException>(() => settings.BodyBufferBytes);
-        Assert.Contains("Gateway:BodyBufferMegabytes", failure.Message, StringComparison.Ordinal);
     }
 }

@@ -6,6 +6,8 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Configuration;
+using Orleans.Uploads.Hosting.GrainStorage;
+using Orleans.Uploads.Hosting.Silos;
 
 namespace Orleans.Uploads.Grains.Tests.Infrastructure;
 

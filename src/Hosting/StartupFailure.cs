@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Uploads.Grains;
+namespace Orleans.Uploads.Hosting;
 
 /// <summary>A precondition of start-up that does not hold (a setting, the database): shown as one clear line, not a crash.</summary>
 public sealed class StartupFailureException(string message, Exception? innerException = null) : InvalidOperationException(message, innerException);

@@ -2,11 +2,11 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Orleans.Uploads.Grains;
+namespace Orleans.Uploads.Hosting.Postgres;
 
 /// <summary>
 /// Brings a PostgreSQL database up to the schema the Orleans ADO.NET providers need (membership, grain state,
-/// reminders and their <c>OrleansQuery</c> rows): the numbered SQL files embedded from Hosting/Postgres/Schema,
+/// reminders and their <c>OrleansQuery</c> rows): the numbered SQL files embedded from Postgres/Schema,
 /// each applied once, in order. Safe to call from every silo at start-up, at the same moment.
 /// </summary>
 public static class PostgresSchema

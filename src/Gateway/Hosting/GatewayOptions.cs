@@ -1,9 +1,7 @@
-using Orleans.Uploads.Grains;
-
 namespace Orleans.Uploads.Gateway.Hosting;
 
 /// <summary>The <c>Gateway</c> configuration section: HTTP-side limits.</summary>
-public sealed class GatewaySettings
+public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
 
@@ -17,9 +15,7 @@ public sealed class GatewaySettings
     /// </summary>
     public int BodyBufferMegabytes { get; set; } = 32;
 
-    public long BodyBufferBytes => BodyBufferMegabytes >= 1
-        ? BodyBufferMegabytes * 1024L * 1024
-        : throw new StartupFailureException($"{SectionName}:BodyBufferMegabytes must be at least 1, not {BodyBufferMegabytes}.");
+    public long BodyBufferBytes => BodyBufferMegabytes * 1024L * 1024;
 
     /// <summary>Browser origins allowed to call the API (CORS); empty allows none.</summary>
     public string[] AllowedOrigins { get; set; } = [];

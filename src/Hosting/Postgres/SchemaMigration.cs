@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Orleans.Uploads.Grains;
+namespace Orleans.Uploads.Hosting.Postgres;
 
 /// <summary>
-/// One numbered SQL file of Hosting/Postgres/Schema, embedded as <c>Orleans.Uploads.Schema.0002_membership.sql</c>:
+/// One numbered SQL file of Postgres/Schema, embedded as <c>Orleans.Uploads.Schema.0002_membership.sql</c>:
 /// version 2, name <c>0002_membership</c>. Versions only ever grow; a shipped file is never edited, a change is a new file.
 /// </summary>
 internal sealed record SchemaMigration(int Version, string Name, string Sql)

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Configuration;
+using OrleansClusterOptions = Orleans.Configuration.ClusterOptions;
 
-namespace Orleans.Uploads.Grains;
+namespace Orleans.Uploads.Hosting.Configuration;
 
 /// <summary>The <c>Cluster</c> configuration section: how a process joins (or is) the Orleans cluster.</summary>
-public sealed class ClusterSettings
+public sealed class ClusterOptions
 {
     public const string SectionName = "Cluster";
 
@@ -12,7 +12,7 @@ public sealed class ClusterSettings
 
     public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
 
-    /// <summary>PostgreSQL connection string, for <see cref="ClusteringKind.Postgres"/>.</summary>
+    /// <summary>PostgreSQL connection string, required for <see cref="ClusteringKind.Postgres"/>.</summary>
     public string? ConnectionString { get; set; }
 
     public string ClusterId { get; set; } = "orleans-uploads";
@@ -29,16 +29,15 @@ public sealed class ClusterSettings
     /// <summary>Where the silo listens; unset, on the advertised address if one is set, otherwise on every interface.</summary>
     public string? ListenIPAddress { get; set; }
 
-    /// <summary>The PostgreSQL connection string, or a start-up failure that names the missing setting.</summary>
-    public string RequirePostgres() => string.IsNullOrWhiteSpace(ConnectionString)
-        ? throw new StartupFailureException($"{SectionName}:ConnectionString is required when {SectionName}:Clustering is {ClusteringKind.Postgres}.")
-        : ConnectionString;
-
     /// <summary>How long a grain call may take: also how long a request caught on a crashed silo waits before it fails and can be retried. Completing an upload re-reads and hashes the file (about 1 s per GiB here).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    public static ClusterSettings From(IConfiguration configuration) =>
-        configuration.GetSection(SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+    /// <summary>Orleans' own cluster identity, for silos and clients that do not use localhost clustering (which sets it itself).</summary>
+    public void ConfigureIdentity(OrleansClusterOptions orleans)
+    {
+        orleans.ClusterId = ClusterId;
+        orleans.ServiceId = ServiceId;
+    }
 }
 
 public enum GatewayMode

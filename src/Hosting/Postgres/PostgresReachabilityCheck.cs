@@ -1,6 +1,6 @@
-using Orleans.Uploads.Grains;
+using Microsoft.Extensions.Hosting;
 
-namespace Orleans.Uploads.Gateway.Hosting;
+namespace Orleans.Uploads.Hosting.Postgres;
 
 /// <summary>Fails start-up when the cluster's PostgreSQL cannot be reached.</summary>
 public sealed class PostgresReachabilityCheck(string connectionString) : IHostedService

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Orleans.Storage;
 
-namespace Orleans.Uploads.Grains.GrainStorage;
+namespace Orleans.Uploads.Hosting.GrainStorage;
 
 /// <summary>
 /// Grain state as one file per grain on local disk, for the standalone server (no database to set up).

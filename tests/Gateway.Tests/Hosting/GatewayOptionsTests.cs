@@ -1,0 +1,28 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Orleans.Uploads.Gateway.Hosting;
+using Orleans.Uploads.Hosting;
+
+namespace Orleans.Uploads.Gateway.Tests.Hosting;
+
+/// <summary>The <c>Gateway</c> section is checked when the gateway starts: a bad value stops it with a message naming the setting.</summary>
+public sealed class GatewayOptionsTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public async Task A_budget_below_one_megabyte_stops_the_gateway_with_the_setting_named(int megabytes)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration["Gateway:BodyBufferMegabytes"] = megabytes.ToString(CultureInfo.InvariantCulture);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddUploadGateway();
+        await using var app = builder.Build();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+        Assert.True(StartupFailure.TryDescribe(failure, out var reason), failure.ToString());
+        Assert.Equal($"Gateway:BodyBufferMegabytes must be at least 1 (got {megabytes}).", reason);
+    }
+}
