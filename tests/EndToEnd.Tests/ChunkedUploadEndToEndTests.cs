@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Orleans.Uploads.Harness;
 using Orleans.Uploads.TestSupport;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 // The production shape on one machine, for demos, manual testing and benchmarks: a private PostgreSQL
 // (initdb into a temp directory, free loopback port), silos and gateways as real processes on loopback,

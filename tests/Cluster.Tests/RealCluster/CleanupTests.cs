@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Orleans.Uploads.Grains.Sessions;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;

@@ -1,5 +1,5 @@
 using System.Net;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Orleans.Uploads.Grains.Sessions;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;

@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 using Orleans.Uploads.TestSupport;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;

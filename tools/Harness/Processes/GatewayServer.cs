@@ -1,4 +1,4 @@
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>The gateway as a real process on a free loopback port, by default standalone (silo in process).</summary>
 public sealed class GatewayServer : IAsyncDisposable

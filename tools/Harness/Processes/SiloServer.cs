@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>A silo as a real process on loopback ports; ready once its gateway port accepts connections.</summary>
 public sealed class SiloServer : IAsyncDisposable

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 public static class HttpDownload
 {

@@ -1,4 +1,4 @@
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 // The seed API's answers as a client reads them (JSON, camelCase), shared by the tests that drive real processes.
 
