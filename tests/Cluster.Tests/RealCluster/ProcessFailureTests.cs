@@ -100,7 +100,7 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
             var last = file.ChunkCount - 1;
             for (var chunk = 0; chunk < last; chunk++)
             {
-                await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk));
+                await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk));
             }
 
             resender = new ResilientUploader(fixture.Gateways, file, upload.UploadId, chunks: [last], parallelism: 1);
@@ -147,7 +147,7 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
             var sent = file.ChunkCount / 2;
             for (var chunk = 0; chunk < sent; chunk++)
             {
-                await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk));
+                await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk));
             }
 
             var before = await fixture.Gateway(1).GetStatusAsync(upload.UploadId);
@@ -176,7 +176,7 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
             ChunkReply? last = null;
             for (var chunk = sent; chunk < file.ChunkCount; chunk++)
             {
-                last = await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk));
+                last = await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk));
                 Assert.False(last.AlreadyStored);
             }
 

@@ -44,7 +44,7 @@ public class GatewayFixture : IAsyncLifetime
 
     public HttpClient Client => _client ?? throw new InvalidOperationException("The fixture is not initialized.");
 
-    public UploadsApi Api => new(Client);
+    public UploadsApiClient Api => new(Client);
 
     /// <summary>New uploads one client may start per minute; 0 means unlimited.</summary>
     protected virtual int InitiatePermitsPerMinute => 0;

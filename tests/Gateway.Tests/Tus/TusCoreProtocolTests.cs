@@ -15,7 +15,7 @@ public sealed class TusCoreProtocolTests(GatewayFixture gateway, ExpiringGateway
 {
     private const int Chunk = GatewayFixture.ChunkSize;
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Theory]
     [InlineData("/files/")]

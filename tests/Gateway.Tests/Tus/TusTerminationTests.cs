@@ -9,7 +9,7 @@ namespace Orleans.Uploads.Gateway.Tests.Tus;
 public sealed class TusTerminationTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Delete_terminates_the_upload_and_frees_its_bytes()

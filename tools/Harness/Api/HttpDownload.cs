@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 
 namespace Orleans.Uploads.Harness;
 
+/// <summary>Reads a download without holding it: what the API client and the tus checks use for large content.</summary>
 public static class HttpDownload
 {
     /// <summary>Streams a response body through sha256 (never holding it whole): its length and digest.</summary>
