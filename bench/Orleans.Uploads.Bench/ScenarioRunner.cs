@@ -75,22 +75,22 @@ public static class ScenarioRunner
 
         await using var servers = await ServerSet.StartAsync(scenario.Shape, directory, environment, options.ServerEnvironment);
         Console.WriteLine($"   servers: {string.Join(", ", servers.Processes.Select(p => $"{p.Role} pid {p.Pid}"))} at {servers.BaseAddress}");
-        using var http = Clients.Create(servers.BaseAddress);
+        using var client = BenchClient.Create(servers.BaseAddress);
         try
         {
             switch (scenario.Kind)
             {
                 case ScenarioKind.Throughput:
-                    await ThroughputAsync(scenario, result, servers, http, file, options, cancellationToken);
+                    await ThroughputAsync(scenario, result, servers, client, file, options, cancellationToken);
                     break;
                 case ScenarioKind.ManySmall:
-                    await ManySmallAsync(result, servers, http, file, options, cancellationToken);
+                    await ManySmallAsync(result, servers, client, file, options, cancellationToken);
                     break;
                 case ScenarioKind.Memory:
-                    await MemoryAsync(result, servers, http, file, options, cancellationToken);
+                    await MemoryAsync(result, servers, client, file, options, cancellationToken);
                     break;
                 case ScenarioKind.Gc:
-                    await GcAsync(result, servers, http, file, options, cancellationToken);
+                    await GcAsync(result, servers, client, file, options, cancellationToken);
                     break;
             }
 
@@ -105,13 +105,13 @@ public static class ScenarioRunner
         }
     }
 
-    private static async Task ThroughputAsync(Scenario scenario, ScenarioResult result, ServerSet servers, HttpClient http, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
+    private static async Task ThroughputAsync(Scenario scenario, ScenarioResult result, ServerSet servers, BenchClient client, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
     {
         var upload = scenario.Upload!;
 
         await WarmUpAsync(servers, async length =>
         {
-            var stored = await upload(new UploadContext(http, file, length, servers, options, $"warmup-{length}"), cancellationToken);
+            var stored = await upload(new UploadContext(client, file, length, servers, options, $"warmup-{length}"), cancellationToken);
             await VerifyAndDeleteAsync(stored, file.PrefixSha256(length), result, cancellationToken);
         }, file, options);
 
@@ -119,7 +119,7 @@ public static class ScenarioRunner
         await using var perf = options.Perf ? PerfSession.Start(servers, directory: servers.DataDirectory) : null;
         for (var run = 1; run <= options.Runs; run++)
         {
-            var measured = await MeasureAsync(servers, file.Size, () => upload(new UploadContext(http, file, file.Size, servers, options, run.ToString(CultureInfo.InvariantCulture)), cancellationToken));
+            var measured = await MeasureAsync(servers, file.Size, () => upload(new UploadContext(client, file, file.Size, servers, options, run.ToString(CultureInfo.InvariantCulture)), cancellationToken));
             result.Runs.Add(measured.Measurement);
             Console.WriteLine($"   run {run}: {measured.Measurement.MiBPerSecond:F1} MiB/s in {measured.Measurement.Seconds:F2} s, server CPU {measured.Measurement.ServerCpuTotal:F2} s");
             await VerifyAndDeleteAsync(measured.Value, file.Sha256, result, cancellationToken);
@@ -133,7 +133,7 @@ public static class ScenarioRunner
         result.Gc = Delta(gcBefore, await servers.GcAsync());
     }
 
-    private static async Task ManySmallAsync(ScenarioResult result, ServerSet servers, HttpClient http, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
+    private static async Task ManySmallAsync(ScenarioResult result, ServerSet servers, BenchClient client, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
     {
         var slices = file.SliceHashes.Length;
         var count = options.ManyUploads;
@@ -181,9 +181,9 @@ public static class ScenarioRunner
         result.UploadP50Ms = Stats.Percentile(uploadLatencies, 50);
         result.UploadP99Ms = Stats.Percentile(uploadLatencies, 99);
 
-        async Task<List<(string Id, int Slice)>> RunBatchAsync(int uploads, List<double>? chunks, List<double>? whole)
+        async Task<List<(Guid Id, int Slice)>> RunBatchAsync(int uploads, List<double>? chunks, List<double>? whole)
         {
-            var done = new List<(string, int)>(uploads);
+            var done = new List<(Guid, int)>(uploads);
             var next = -1;
             await Task.WhenAll(Enumerable.Range(0, Math.Min(clients, uploads)).Select(async _ =>
             {
@@ -192,7 +192,7 @@ public static class ScenarioRunner
                 {
                     var slice = index % slices;
                     var started = Stopwatch.GetTimestamp();
-                    var id = await Clients.SeedAsync(http, file, options.SmallUploadSize, file.SliceHashes[slice], options.ChunkSize, 1, chunks, cancellationToken, fileOffset: (long)slice * Sizes.MiB);
+                    var id = await client.SeedAsync(file, options.SmallUploadSize, file.SliceHashes[slice], options.ChunkSize, 1, chunks, cancellationToken, fileOffset: (long)slice * Sizes.MiB);
                     var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     lock (done)
                     {
@@ -213,14 +213,14 @@ public static class ScenarioRunner
         }
     }
 
-    private static async Task MemoryAsync(ScenarioResult result, ServerSet servers, HttpClient http, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
+    private static async Task MemoryAsync(ScenarioResult result, ServerSet servers, BenchClient client, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
     {
         const int Uploads = 3;
-        await WarmUpAsync(servers, length => SeedWarmupAsync(http, file, length, servers, result, options, cancellationToken), file, options);
+        await WarmUpAsync(servers, length => SeedWarmupAsync(client, file, length, servers, result, options, cancellationToken), file, options);
 
         var gcBefore = await servers.GcAsync();
         var measured = await MeasureAsync(servers, Uploads * file.Size, () => Task.WhenAll(Enumerable.Range(0, Uploads).Select(_ =>
-            Clients.SeedAsync(http, file, file.Size, file.Sha256, options.ChunkSize, 3, null, cancellationToken))));
+            client.SeedAsync(file, file.Size, file.Sha256, options.ChunkSize, 3, null, cancellationToken))));
         result.Runs.Add(measured.Measurement);
         Console.WriteLine($"   {Uploads} x {Sizes.Format(file.Size)} at once: {measured.Measurement.MiBPerSecond:F1} MiB/s in all, server CPU {measured.Measurement.ServerCpuTotal:F2} s");
         foreach (var id in measured.Value)
@@ -231,15 +231,15 @@ public static class ScenarioRunner
         result.Gc = Delta(gcBefore, await servers.GcAsync());
     }
 
-    private static async Task GcAsync(ScenarioResult result, ServerSet servers, HttpClient http, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
+    private static async Task GcAsync(ScenarioResult result, ServerSet servers, BenchClient client, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
     {
-        await WarmUpAsync(servers, length => SeedWarmupAsync(http, file, length, servers, result, options, cancellationToken), file, options);
+        await WarmUpAsync(servers, length => SeedWarmupAsync(client, file, length, servers, result, options, cancellationToken), file, options);
         var quarter = BenchRunner.QuarterLength(options);
 
         foreach (var length in new[] { quarter, file.Size })
         {
             var before = await servers.GcAsync();
-            var measured = await MeasureAsync(servers, length, () => Clients.SeedAsync(http, file, length, file.PrefixSha256(length), options.ChunkSize, 3, null, cancellationToken));
+            var measured = await MeasureAsync(servers, length, () => client.SeedAsync(file, length, file.PrefixSha256(length), options.ChunkSize, 3, null, cancellationToken));
             var gc = Delta(before, await servers.GcAsync());
             result.Runs.Add(measured.Measurement);
             var chunks = (int)((length + options.ChunkSize - 1) / options.ChunkSize);
@@ -274,9 +274,9 @@ public static class ScenarioRunner
         }
     }
 
-    private static async Task SeedWarmupAsync(HttpClient http, BenchFile file, long length, ServerSet servers, ScenarioResult result, BenchOptions options, CancellationToken cancellationToken)
+    private static async Task SeedWarmupAsync(BenchClient client, BenchFile file, long length, ServerSet servers, ScenarioResult result, BenchOptions options, CancellationToken cancellationToken)
     {
-        var id = await Clients.SeedAsync(http, file, length, file.PrefixSha256(length), options.ChunkSize, 3, null, cancellationToken);
+        var id = await client.SeedAsync(file, length, file.PrefixSha256(length), options.ChunkSize, 3, null, cancellationToken);
         await VerifyAndDeleteAsync(servers.FinalFileOf(id), file.PrefixSha256(length), result, cancellationToken);
     }
 

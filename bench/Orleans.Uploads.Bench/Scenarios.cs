@@ -26,7 +26,7 @@ public sealed record Scenario(
     string? BaselineName = "baseline");
 
 /// <summary>What an upload delegate gets: the client, the file and the servers it talks to.</summary>
-public sealed record UploadContext(HttpClient Http, BenchFile File, long Length, ServerSet Servers, BenchOptions Options, string Run)
+public sealed record UploadContext(BenchClient Client, BenchFile File, long Length, ServerSet Servers, BenchOptions Options, string Run)
 {
     public string Sha256 => File.PrefixSha256(Length);
 }
@@ -93,19 +93,19 @@ public static class Scenarios
     private static Func<UploadContext, CancellationToken, Task<string>> BaselineUpload(bool fsync) => async (context, cancellationToken) =>
     {
         var name = $"run-{context.Run}.bin";
-        await Clients.BaselineAsync(context.Http, context.File, context.Length, name, fsync, cancellationToken);
+        await context.Client.BaselineAsync(context.File, context.Length, name, fsync, cancellationToken);
         return Path.Combine(context.Servers.DataDirectory, "received", name);
     };
 
     private static Func<UploadContext, CancellationToken, Task<string>> SeedUpload(int inFlight) => async (context, cancellationToken) =>
     {
-        var id = await Clients.SeedAsync(context.Http, context.File, context.Length, context.Sha256, context.Options.ChunkSize, inFlight, null, cancellationToken);
+        var id = await context.Client.SeedAsync(context.File, context.Length, context.Sha256, context.Options.ChunkSize, inFlight, null, cancellationToken);
         return context.Servers.FinalFileOf(id);
     };
 
     private static Func<UploadContext, CancellationToken, Task<string>> TusUpload(int? patchSize) => async (context, cancellationToken) =>
     {
-        var id = await Clients.TusAsync(context.Http, context.File, context.Length, patchSize, cancellationToken);
+        var id = await context.Client.TusAsync(context.File, context.Length, patchSize, cancellationToken);
         return context.Servers.FinalFileOf(id);
     };
 }

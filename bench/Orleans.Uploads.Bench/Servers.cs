@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.Json;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Bench;
 
@@ -90,6 +89,7 @@ public sealed class ServerHandle(string role, ServerProcess process, string prob
 public sealed class ServerSet : IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<ServerProcess, byte> Live = new();
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private ServerSet(Shape shape, Uri baseAddress, string dataDirectory, IReadOnlyList<ServerHandle> processes)
     {
@@ -210,8 +210,8 @@ public sealed class ServerSet : IAsyncDisposable
     }
 
     /// <summary>The stored copy of a finished upload in the final directory (named by upload id).</summary>
-    public string FinalFileOf(string uploadId) =>
-        Path.Combine(FinalDirectory, Guid.Parse(uploadId).ToString("N") + ".mp4");
+    public string FinalFileOf(Guid uploadId) =>
+        Path.Combine(FinalDirectory, uploadId.ToString("N") + ".mp4");
 
     public async ValueTask DisposeAsync()
     {
@@ -286,62 +286,9 @@ public sealed class ServerSet : IAsyncDisposable
         }
     }
 
-    private static async Task WaitHealthyAsync(ServerHandle server, Uri address)
-    {
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        try
-        {
-            await Eventually.WaitUntilAsync(
-                async () =>
-                {
-                    if (server.Process.HasExited)
-                    {
-                        throw new InvalidOperationException($"{server.Role} exited during start-up");
-                    }
+    private static Task WaitHealthyAsync(ServerHandle server, Uri address) => server.Process.WaitUntilHealthyAsync(address, StartTimeout);
 
-                    using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
-                    return response.IsSuccessStatusCode;
-                },
-                $"{server.Role} to report healthy",
-                TimeSpan.FromSeconds(90));
-        }
-        catch (Exception ex)
-        {
-            throw new InvalidOperationException($"{server.Role} did not start: {ex.Message}\n{server.Process.Output}", ex);
-        }
-    }
-
-    private static async Task WaitListeningAsync(ServerHandle server, int port)
-    {
-        try
-        {
-            await Eventually.WaitUntilAsync(
-                async () =>
-                {
-                    if (server.Process.HasExited)
-                    {
-                        throw new InvalidOperationException($"{server.Role} exited during start-up");
-                    }
-
-                    using var client = new TcpClient();
-                    try
-                    {
-                        await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
-                        return true;
-                    }
-                    catch (SocketException)
-                    {
-                        return false;
-                    }
-                },
-                $"{server.Role} to listen on {port}",
-                TimeSpan.FromSeconds(90));
-        }
-        catch (Exception ex)
-        {
-            throw new InvalidOperationException($"{server.Role} did not start: {ex.Message}\n{server.Process.Output}", ex);
-        }
-    }
+    private static Task WaitListeningAsync(ServerHandle server, int port) => server.Process.WaitUntilListeningAsync(port, StartTimeout);
 }
 
 /// <summary>A server's GC counters as the probe wrote them (counts are cumulative, as GC.CollectionCount reports them).</summary>

@@ -3,7 +3,7 @@ using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.Uploads.Cluster.Tests.Infrastructure;
 using Orleans.Uploads.Grains;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Cluster.Tests;
 

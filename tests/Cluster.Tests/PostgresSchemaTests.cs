@@ -4,7 +4,7 @@ using Npgsql;
 using Orleans.Uploads.Cluster.Tests.Infrastructure;
 using Orleans.Uploads.Hosting;
 using Orleans.Uploads.Hosting.Postgres;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Cluster.Tests;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Orleans.Uploads.Harness;
 using Orleans.Uploads.TestSupport;
 using Xunit.Abstractions;
 
@@ -24,7 +25,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
         var file = await RandomFile.CreateAsync(directory.Combine("source.bin"), 50L * MiB, seed: 50_2024);
         await using var server = await GatewayServer.StartAsync(directory.Path);
         Log(clock, "gateway healthy");
-        var api = new UploadApi(server);
+        var api = server.Api;
 
         var upload = await api.InitiateAsync("holiday.mp4", file.Size, file.Sha256);
         Assert.Equal(DefaultChunkSize, upload.ChunkSize);
@@ -44,7 +45,9 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
             {
                 // One flipped byte under the hash of the true bytes: refused, and the chunk stays missing.
                 bytes[bytes.Length / 3] ^= 0x5A;
-                rejection = await api.PutChunkExpectingProblemAsync(upload.UploadId, chunk, bytes, sha256, HttpStatusCode.UnprocessableEntity);
+                var refused = await api.TryPutChunkAsync(upload.UploadId, chunk, bytes, sha256);
+                Assert.True(refused.Status == HttpStatusCode.UnprocessableEntity, $"{refused}{api.ServerOutputTail()}");
+                rejection = refused.Problem;
                 bytes[bytes.Length / 3] ^= 0x5A;
             }
 
@@ -81,7 +84,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
         Assert.Equal(file.Sha256, video.FileHash);
         Assert.Equal("holiday.mp4", video.OriginalName);
 
-        var (length, sha256) = await api.DownloadAsync(video.Id);
+        var (length, sha256) = await api.DownloadSha256Async(video.Id);
         Log(clock, "downloaded");
         Assert.Equal(file.Size, length);
         Assert.Equal(file.Sha256, sha256);
@@ -111,7 +114,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
         await using (var server = await GatewayServer.StartAsync(directory.Path, ports))
         {
             Log(clock, "first gateway healthy");
-            var api = new UploadApi(server);
+            var api = server.Api;
             var upload = await api.InitiateAsync("crash-test.mov", file.Size, file.Sha256);
             uploadId = upload.UploadId;
             Assert.Equal(chunkCount, upload.TotalChunks);
@@ -135,7 +138,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
         await using (var server = await GatewayServer.StartAsync(directory.Path, ports))
         {
             Log(clock, "gateway healthy after kill -9");
-            var api = new UploadApi(server);
+            var api = server.Api;
             var status = await api.GetStatusAsync(uploadId);
             AssertResumable(status, acknowledged.Keys, chunkCount);
             Assert.Contains(cutOff, status.MissingChunks);
@@ -156,7 +159,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
         await using (var server = await GatewayServer.StartAsync(directory.Path, ports))
         {
             Log(clock, "gateway healthy after SIGTERM");
-            var api = new UploadApi(server);
+            var api = server.Api;
             var status = await api.GetStatusAsync(uploadId);
             AssertResumable(status, acknowledged.Keys, chunkCount);
             Assert.Equal(afterStop.Order(), status.MissingChunks);
@@ -176,7 +179,7 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
             Assert.Equal(file.Size, video.Size);
             Assert.Equal(file.Sha256, video.FileHash);
 
-            var (length, sha256) = await api.DownloadAsync(video.Id);
+            var (length, sha256) = await api.DownloadSha256Async(video.Id);
             Log(clock, "downloaded");
             Assert.Equal(file.Size, length);
             Assert.Equal(file.Sha256, sha256);
@@ -184,10 +187,11 @@ public sealed class ChunkedUploadEndToEndTests(ITestOutputHelper output)
     }
 
     /// <summary>Up to <see cref="ClientParallelism"/> chunks at a time, each acknowledged with 200 and recorded.</summary>
-    private static Task UploadChunksAsync(UploadApi api, RandomFile file, Guid uploadId, IEnumerable<int> chunks, ConcurrentDictionary<int, ChunkReply> acknowledged) =>
+    private static Task UploadChunksAsync(UploadsApiClient api, RandomFile file, Guid uploadId, IEnumerable<int> chunks, ConcurrentDictionary<int, ChunkReply> acknowledged) =>
         Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = ClientParallelism }, async (chunk, _) =>
         {
-            var receipt = await api.PutChunkAsync(uploadId, chunk, await file.ReadChunkAsync(chunk, DefaultChunkSize));
+            var bytes = await file.ReadChunkAsync(chunk, DefaultChunkSize);
+            var receipt = await api.PutChunkAsync(uploadId, chunk, bytes, RandomFile.Sha256Of(bytes));
             Assert.Equal(chunk, receipt.ChunkNumber);
             Assert.False(receipt.AlreadyStored);
             Assert.True(acknowledged.TryAdd(chunk, receipt), $"chunk {chunk} acknowledged twice");

@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
@@ -7,7 +8,7 @@ namespace Orleans.Uploads.Gateway.Tests;
 public sealed class CancellationTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private const int Chunk = GatewayFixture.ChunkSize;
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Cancel_removes_the_temp_file_and_is_idempotent()
@@ -18,7 +19,7 @@ public sealed class CancellationTests(GatewayFixture gateway) : IClassFixture<Ga
         var temp = gateway.TempFileOf(upload.UploadId);
         Assert.True(File.Exists(temp), $"expected the chunk's temp file {temp}");
 
-        using (var first = await _api.CancelAsync(upload.UploadId))
+        using (var first = await _api.SendCancelAsync(upload.UploadId))
         {
             await HttpAssert.StatusAsync(first, HttpStatusCode.NoContent);
             Assert.Empty(await first.Content.ReadAsByteArrayAsync());
@@ -27,7 +28,7 @@ public sealed class CancellationTests(GatewayFixture gateway) : IClassFixture<Ga
         Assert.False(File.Exists(temp));
         Assert.DoesNotContain(upload.UploadId.ToString("N"), string.Join('\n', Directory.EnumerateFiles(gateway.TempDirectory)), StringComparison.Ordinal);
 
-        using (var second = await _api.CancelAsync(upload.UploadId))
+        using (var second = await _api.SendCancelAsync(upload.UploadId))
         {
             await HttpAssert.StatusAsync(second, HttpStatusCode.NoContent);
         }
@@ -44,7 +45,7 @@ public sealed class CancellationTests(GatewayFixture gateway) : IClassFixture<Ga
         var upload = await _api.StartAsync("clip.mkv", 5000);
         Assert.True(File.Exists(gateway.TempFileOf(upload.UploadId)));
 
-        using var response = await _api.CancelAsync(upload.UploadId);
+        using var response = await _api.SendCancelAsync(upload.UploadId);
 
         await HttpAssert.StatusAsync(response, HttpStatusCode.NoContent);
         Assert.False(File.Exists(gateway.TempFileOf(upload.UploadId)));
@@ -57,7 +58,7 @@ public sealed class CancellationTests(GatewayFixture gateway) : IClassFixture<Ga
         var upload = await _api.StartAsync("clip.mp4", file.Length);
         await _api.PutAllChunksAsync(upload, file);
 
-        using var response = await _api.CancelAsync(upload.UploadId);
+        using var response = await _api.SendCancelAsync(upload.UploadId);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.Conflict, "upload_completed");
         Assert.Equal("completed", (await _api.GetStatusOkAsync(upload.UploadId)).GetProperty("status").GetString());
@@ -72,7 +73,7 @@ public sealed class CancellationTests(GatewayFixture gateway) : IClassFixture<Ga
         var upload = await _api.StartAsync("clip.mp4", file.Length, fileHash: new string('0', 64));
         Assert.Equal("failed", (await _api.PutChunkOkAsync(upload, file, 0)).GetProperty("status").GetString());
 
-        using var response = await _api.CancelAsync(upload.UploadId);
+        using var response = await _api.SendCancelAsync(upload.UploadId);
 
         await HttpAssert.StatusAsync(response, HttpStatusCode.NoContent);
         Assert.Equal("failed", (await _api.GetStatusOkAsync(upload.UploadId)).GetProperty("status").GetString());
@@ -81,10 +82,10 @@ public sealed class CancellationTests(GatewayFixture gateway) : IClassFixture<Ga
     [Fact]
     public async Task Cancel_of_an_unknown_upload_is_not_found()
     {
-        using var unknown = await _api.CancelAsync(Guid.NewGuid());
+        using var unknown = await _api.SendCancelAsync(Guid.NewGuid());
         await HttpAssert.ProblemAsync(unknown, HttpStatusCode.NotFound, "upload_not_found");
 
-        using var malformed = await _api.CancelAsync("definitely-not-a-guid");
+        using var malformed = await _api.SendCancelAsync("definitely-not-a-guid");
         await HttpAssert.ProblemAsync(malformed, HttpStatusCode.NotFound, "upload_not_found");
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
@@ -11,7 +12,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
     /// <summary>Three chunks: two full ones and a short last one.</summary>
     private const int FileSize = (2 * Chunk) + 1000;
 
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Stored_chunk_gets_a_receipt_with_progress()
@@ -49,7 +50,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
         var upload = await _api.StartAsync("clip.mp4", file.Length);
         var chunk = upload.ChunkOf(file, 0);
 
-        using var response = await _api.PutChunkAsync(upload.UploadId, 0, chunk, TestData.Sha256Hex(chunk).ToUpperInvariant());
+        using var response = await _api.SendChunkAsync(upload.UploadId, 0, chunk, TestData.Sha256Hex(chunk).ToUpperInvariant());
 
         await HttpAssert.JsonAsync(response, HttpStatusCode.OK);
     }
@@ -90,7 +91,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
     [Fact]
     public async Task Chunk_for_an_unknown_upload_is_not_found()
     {
-        using var response = await _api.PutChunkAsync(Guid.NewGuid(), 0, new byte[10]);
+        using var response = await _api.SendChunkAsync(Guid.NewGuid(), 0, new byte[10]);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound, "upload_not_found");
     }
@@ -100,7 +101,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
     [InlineData("12345")]
     public async Task Chunk_for_a_malformed_upload_id_is_not_found(string uploadId)
     {
-        using var response = await _api.PutChunkAsync(uploadId, "0", new ByteArrayContent(new byte[10]));
+        using var response = await _api.SendChunkAsync(uploadId, "0", new ByteArrayContent(new byte[10]));
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.NotFound, "upload_not_found");
     }
@@ -117,7 +118,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
     {
         var upload = await _api.StartAsync("clip.mp4", FileSize);
 
-        using var response = await _api.PutChunkAsync(upload.UploadId.ToString(), chunkNumber, new ByteArrayContent(new byte[1000]));
+        using var response = await _api.SendChunkAsync(upload.UploadId.ToString(), chunkNumber, new ByteArrayContent(new byte[1000]));
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "chunk_out_of_range");
     }
@@ -150,7 +151,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
     {
         var upload = await _api.StartAsync("clip.mp4", FileSize);
 
-        using var response = await _api.PutChunkAsync(upload.UploadId, chunkNumber, TestData.RandomBytes(length, seed: 7));
+        using var response = await _api.SendChunkAsync(upload.UploadId, chunkNumber, TestData.RandomBytes(length, seed: 7));
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "chunk_too_large");
     }
@@ -164,7 +165,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
     {
         var upload = await _api.StartAsync("clip.mp4", FileSize);
 
-        using var response = await _api.PutChunkAsync(upload.UploadId, chunkNumber, TestData.RandomBytes(length, seed: 8));
+        using var response = await _api.SendChunkAsync(upload.UploadId, chunkNumber, TestData.RandomBytes(length, seed: 8));
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "chunk_size_mismatch");
         var status = await _api.GetStatusOkAsync(upload.UploadId);
@@ -181,7 +182,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
         var file = TestData.RandomBytes(FileSize, seed: 9);
         var upload = await _api.StartAsync("clip.mp4", file.Length);
 
-        using var response = await _api.PutChunkAsync(upload.UploadId, 0, upload.ChunkOf(file, 0), header);
+        using var response = await _api.SendChunkAsync(upload.UploadId, 0, upload.ChunkOf(file, 0), header);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_chunk_hash");
     }
@@ -195,7 +196,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
         var corrupted = (byte[])chunk.Clone();
         corrupted[100] ^= 0xFF;
 
-        using (var rejected = await _api.PutChunkAsync(upload.UploadId, 1, corrupted, TestData.Sha256Hex(chunk)))
+        using (var rejected = await _api.SendChunkAsync(upload.UploadId, 1, corrupted, TestData.Sha256Hex(chunk)))
         {
             await HttpAssert.ProblemAsync(rejected, HttpStatusCode.UnprocessableEntity, "chunk_hash_mismatch");
         }
@@ -250,12 +251,12 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
         await _api.PutChunkOkAsync(upload, file, 0);
         var other = TestData.RandomBytes(Chunk, seed: 14);
 
-        using (var withHash = await _api.PutChunkAsync(upload.UploadId, 0, other, TestData.Sha256Hex(other)))
+        using (var withHash = await _api.SendChunkAsync(upload.UploadId, 0, other, TestData.Sha256Hex(other)))
         {
             await HttpAssert.ProblemAsync(withHash, HttpStatusCode.Conflict, "chunk_conflict");
         }
 
-        using (var withoutHash = await _api.PutChunkAsync(upload.UploadId, 0, other))
+        using (var withoutHash = await _api.SendChunkAsync(upload.UploadId, 0, other))
         {
             await HttpAssert.ProblemAsync(withoutHash, HttpStatusCode.Conflict, "chunk_conflict");
         }
@@ -272,12 +273,12 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
         await _api.PutAllChunksAsync(upload, file);
 
         // Whether it repeats stored bytes or not, a completed upload takes no more chunks.
-        using (var same = await _api.PutChunkAsync(upload.UploadId, 0, upload.ChunkOf(file, 0)))
+        using (var same = await _api.SendChunkAsync(upload.UploadId, 0, upload.ChunkOf(file, 0)))
         {
             await HttpAssert.ProblemAsync(same, HttpStatusCode.Conflict, "upload_completed");
         }
 
-        using var different = await _api.PutChunkAsync(upload.UploadId, 2, TestData.RandomBytes(1000, seed: 16));
+        using var different = await _api.SendChunkAsync(upload.UploadId, 2, TestData.RandomBytes(1000, seed: 16));
         await HttpAssert.ProblemAsync(different, HttpStatusCode.Conflict, "upload_completed");
     }
 
@@ -287,12 +288,12 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
         var file = TestData.RandomBytes(FileSize, seed: 17);
         var upload = await _api.StartAsync("clip.mp4", file.Length);
         await _api.PutChunkOkAsync(upload, file, 0);
-        using (var cancelled = await _api.CancelAsync(upload.UploadId))
+        using (var cancelled = await _api.SendCancelAsync(upload.UploadId))
         {
             await HttpAssert.StatusAsync(cancelled, HttpStatusCode.NoContent);
         }
 
-        using var response = await _api.PutChunkAsync(upload.UploadId, 1, upload.ChunkOf(file, 1));
+        using var response = await _api.SendChunkAsync(upload.UploadId, 1, upload.ChunkOf(file, 1));
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.Gone, "upload_cancelled");
         Assert.False(File.Exists(gateway.TempFileOf(upload.UploadId)));
@@ -305,7 +306,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
         var upload = await _api.StartAsync("clip.mp4", file.Length);
 
         // At most MaxConcurrentChunks (3) in flight at once; send three, then the last.
-        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(n => _api.PutChunkAsync(upload.UploadId, n, upload.ChunkOf(file, n))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(n => _api.SendChunkAsync(upload.UploadId, n, upload.ChunkOf(file, n))));
         foreach (var response in responses)
         {
             await HttpAssert.JsonAsync(response, HttpStatusCode.OK);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
@@ -8,7 +9,7 @@ namespace Orleans.Uploads.Gateway.Tests;
 public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private const int Chunk = GatewayFixture.ChunkSize;
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Complete_returns_the_video_record()
@@ -18,7 +19,7 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
         var upload = await _api.StartAsync("../My Clip.MOV", file.Length, projectId: "proj-complete", fileHash: TestData.Sha256Hex(file), metadata: new { title = "Beach", rating = 5 });
         await _api.PutAllChunksAsync(upload, file);
 
-        using var response = await _api.CompleteAsync(upload.UploadId);
+        using var response = await _api.SendCompleteAsync(upload.UploadId);
 
         var video = await HttpAssert.JsonAsync(response, HttpStatusCode.OK);
         Assert.Equal(upload.UploadId, video.GetProperty("id").GetGuid());
@@ -57,8 +58,8 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
         var upload = await _api.StartAsync("clip.mp4", file.Length);
         await _api.PutAllChunksAsync(upload, file);
 
-        using var first = await _api.CompleteAsync(upload.UploadId);
-        using var second = await _api.CompleteAsync(upload.UploadId);
+        using var first = await _api.SendCompleteAsync(upload.UploadId);
+        using var second = await _api.SendCompleteAsync(upload.UploadId);
 
         var one = await HttpAssert.JsonAsync(first, HttpStatusCode.OK);
         var two = await HttpAssert.JsonAsync(second, HttpStatusCode.OK);
@@ -74,7 +75,7 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
         await _api.PutChunkOkAsync(upload, file, 0);
         await _api.PutChunkOkAsync(upload, file, 2);
 
-        using var response = await _api.CompleteAsync(upload.UploadId);
+        using var response = await _api.SendCompleteAsync(upload.UploadId);
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.Conflict, "missing_chunks");
         Assert.Equal([1, 3], HttpAssert.IntArray(problem.GetProperty("missingChunks")));
@@ -84,7 +85,7 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
         Assert.Equal("uploading", status.GetProperty("status").GetString());
         await _api.PutChunkOkAsync(upload, file, 1);
         await _api.PutChunkOkAsync(upload, file, 3);
-        using var completed = await _api.CompleteAsync(upload.UploadId);
+        using var completed = await _api.SendCompleteAsync(upload.UploadId);
         await HttpAssert.JsonAsync(completed, HttpStatusCode.OK);
     }
 
@@ -93,7 +94,7 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
     {
         var upload = await _api.StartAsync("clip.mp4", (2 * Chunk) + 1);
 
-        using var response = await _api.CompleteAsync(upload.UploadId);
+        using var response = await _api.SendCompleteAsync(upload.UploadId);
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.Conflict, "missing_chunks");
         Assert.Equal([0, 1, 2], HttpAssert.IntArray(problem.GetProperty("missingChunks")));
@@ -115,7 +116,7 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            using var response = await _api.CompleteAsync(upload.UploadId);
+            using var response = await _api.SendCompleteAsync(upload.UploadId);
             await HttpAssert.ProblemAsync(response, HttpStatusCode.UnprocessableEntity, "file_hash_mismatch");
         }
 
@@ -128,7 +129,7 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
         await HttpAssert.ProblemAsync(video, HttpStatusCode.NotFound, "video_not_found");
 
         // A failed upload takes no more bytes.
-        using var chunk = await _api.PutChunkAsync(upload.UploadId, 0, upload.ChunkOf(file, 0));
+        using var chunk = await _api.SendChunkAsync(upload.UploadId, 0, upload.ChunkOf(file, 0));
         await HttpAssert.ProblemAsync(chunk, HttpStatusCode.Conflict, "upload_failed");
     }
 
@@ -141,7 +142,7 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
         var last = (await _api.PutAllChunksAsync(upload, file)).GetProperty("status").GetString();
 
         Assert.Equal("completed", last);
-        using var response = await _api.CompleteAsync(upload.UploadId);
+        using var response = await _api.SendCompleteAsync(upload.UploadId);
         var video = await HttpAssert.JsonAsync(response, HttpStatusCode.OK);
         Assert.Equal(TestData.Sha256Hex(file), video.GetProperty("fileHash").GetString());
     }
@@ -149,10 +150,10 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
     [Fact]
     public async Task Complete_of_an_unknown_upload_is_not_found()
     {
-        using var unknown = await _api.CompleteAsync(Guid.NewGuid());
+        using var unknown = await _api.SendCompleteAsync(Guid.NewGuid());
         await HttpAssert.ProblemAsync(unknown, HttpStatusCode.NotFound, "upload_not_found");
 
-        using var malformed = await _api.CompleteAsync("not-a-guid");
+        using var malformed = await _api.SendCompleteAsync("not-a-guid");
         await HttpAssert.ProblemAsync(malformed, HttpStatusCode.NotFound, "upload_not_found");
     }
 
@@ -160,12 +161,12 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
     public async Task Complete_of_a_cancelled_upload_is_gone()
     {
         var upload = await _api.StartAsync("clip.mp4", 1000);
-        using (var cancelled = await _api.CancelAsync(upload.UploadId))
+        using (var cancelled = await _api.SendCancelAsync(upload.UploadId))
         {
             await HttpAssert.StatusAsync(cancelled, HttpStatusCode.NoContent);
         }
 
-        using var response = await _api.CompleteAsync(upload.UploadId);
+        using var response = await _api.SendCompleteAsync(upload.UploadId);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.Gone, "upload_cancelled");
     }

@@ -1,20 +1,20 @@
 using System.Net;
 using System.Text.Json;
 using Orleans.Uploads.Gateway.Tests.Support;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
 /// <summary>Uploads idle longer than Uploads:UploadTimeout expire: 410 upload_expired, temp data removed.</summary>
 public sealed class ExpiryTests(ExpiringGatewayFixture gateway) : IClassFixture<ExpiringGatewayFixture>
 {
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Idle_upload_expires_and_refuses_more_bytes()
     {
         var file = TestData.RandomBytes(1000, seed: 101);
-        using var initiated = await _api.InitiateAsync(new { filename = "idle.mp4", fileSize = file.Length });
+        using var initiated = await _api.SendInitiateAsync(new { filename = "idle.mp4", fileSize = file.Length });
         var body = await HttpAssert.JsonAsync(initiated, HttpStatusCode.Created);
         var uploadId = body.GetProperty("uploadId").GetGuid();
         var initial = await _api.GetStatusOkAsync(uploadId);
@@ -37,17 +37,17 @@ public sealed class ExpiryTests(ExpiringGatewayFixture gateway) : IClassFixture<
         Assert.False(string.IsNullOrEmpty(expired.GetProperty("failureReason").GetString()));
         Assert.False(File.Exists(gateway.TempFileOf(uploadId)));
 
-        using (var chunk = await _api.PutChunkAsync(uploadId, 0, file))
+        using (var chunk = await _api.SendChunkAsync(uploadId, 0, file))
         {
             await HttpAssert.ProblemAsync(chunk, HttpStatusCode.Gone, "upload_expired");
         }
 
-        using (var complete = await _api.CompleteAsync(uploadId))
+        using (var complete = await _api.SendCompleteAsync(uploadId))
         {
             await HttpAssert.ProblemAsync(complete, HttpStatusCode.Gone, "upload_expired");
         }
 
-        using (var cancel = await _api.CancelAsync(uploadId))
+        using (var cancel = await _api.SendCancelAsync(uploadId))
         {
             await HttpAssert.StatusAsync(cancel, HttpStatusCode.NoContent);
         }

@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
 /// <summary>GET /health, the silo the gateway co-hosts, and what an unknown route answers.</summary>
 public sealed class HealthTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Health_reports_gateway_cluster_and_storage_healthy()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
@@ -8,13 +9,13 @@ namespace Orleans.Uploads.Gateway.Tests;
 public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private const int Chunk = GatewayFixture.ChunkSize;
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Initiate_creates_a_session_with_the_default_chunk_layout()
     {
         var before = DateTimeOffset.UtcNow;
-        using var response = await _api.InitiateAsync(new { filename = "holiday.mp4", fileSize = (2 * Chunk) + 1000 });
+        using var response = await _api.SendInitiateAsync(new { filename = "holiday.mp4", fileSize = (2 * Chunk) + 1000 });
 
         var body = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         var uploadId = body.GetProperty("uploadId").GetGuid();
@@ -37,7 +38,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData(33554432, 1, 4000000)]
     public async Task Initiate_divides_the_file_by_the_requested_chunk_size(int chunkSize, int expectedChunks, int fileSize)
     {
-        using var response = await _api.InitiateAsync(new { filename = "a.mov", fileSize, chunkSize });
+        using var response = await _api.SendInitiateAsync(new { filename = "a.mov", fileSize, chunkSize });
 
         var body = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.Equal(chunkSize, body.GetProperty("chunkSize").GetInt32());
@@ -52,7 +53,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("clip.webm")]
     public async Task Initiate_accepts_every_allowed_video_type(string filename)
     {
-        using var response = await _api.InitiateAsync(new { filename, fileSize = 10 });
+        using var response = await _api.SendInitiateAsync(new { filename, fileSize = 10 });
 
         await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
     }
@@ -61,7 +62,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     public async Task Initiate_accepts_project_hash_and_metadata()
     {
         var hash = new string('a', 64);
-        using var response = await _api.InitiateAsync(new
+        using var response = await _api.SendInitiateAsync(new
         {
             filename = "x.mp4",
             fileSize = 100,
@@ -76,7 +77,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [Fact]
     public async Task File_larger_than_the_limit_is_refused()
     {
-        using var response = await _api.InitiateAsync(new { filename = "big.mp4", fileSize = GatewayFixture.MaxFileSize + 1 });
+        using var response = await _api.SendInitiateAsync(new { filename = "big.mp4", fileSize = GatewayFixture.MaxFileSize + 1 });
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "file_too_large");
     }
@@ -84,7 +85,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [Fact]
     public async Task File_exactly_at_the_limit_is_accepted()
     {
-        using var response = await _api.InitiateAsync(new { filename = "big.mp4", fileSize = GatewayFixture.MaxFileSize });
+        using var response = await _api.SendInitiateAsync(new { filename = "big.mp4", fileSize = GatewayFixture.MaxFileSize });
 
         await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
     }
@@ -96,7 +97,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("clip.mp4.exe")]
     public async Task Unsupported_file_type_is_refused(string filename)
     {
-        using var response = await _api.InitiateAsync(new { filename, fileSize = 1000 });
+        using var response = await _api.SendInitiateAsync(new { filename, fileSize = 1000 });
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_file_type");
     }
@@ -112,7 +113,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("{\"filename\": 7, \"fileSize\": 10}")]
     public async Task Body_that_is_not_an_initiate_object_is_invalid_json(string json)
     {
-        using var response = await _api.InitiateRawAsync(json);
+        using var response = await _api.SendInitiateJsonAsync(json);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_json");
     }
@@ -125,7 +126,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("{\"filename\": \"...\", \"fileSize\": 10}")]
     public async Task Missing_or_empty_filename_is_refused(string json)
     {
-        using var response = await _api.InitiateRawAsync(json);
+        using var response = await _api.SendInitiateJsonAsync(json);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_filename");
     }
@@ -137,7 +138,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("{\"filename\": \"a.mp4\", \"fileSize\": -5}")]
     public async Task Missing_zero_or_negative_file_size_is_refused(string json)
     {
-        using var response = await _api.InitiateRawAsync(json);
+        using var response = await _api.SendInitiateJsonAsync(json);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_file_size");
     }
@@ -150,7 +151,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData(-65536)]
     public async Task Chunk_size_outside_the_allowed_range_is_refused(int chunkSize)
     {
-        using var response = await _api.InitiateAsync(new { filename = "a.mp4", fileSize = 1000, chunkSize });
+        using var response = await _api.SendInitiateAsync(new { filename = "a.mp4", fileSize = 1000, chunkSize });
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_chunk_size");
     }
@@ -163,7 +164,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public async Task File_hash_that_is_not_64_hex_digits_is_refused(string fileHash)
     {
-        using var response = await _api.InitiateAsync(new { filename = "a.mp4", fileSize = 1000, fileHash });
+        using var response = await _api.SendInitiateAsync(new { filename = "a.mp4", fileSize = 1000, fileHash });
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_file_hash");
     }
@@ -177,7 +178,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public async Task Invalid_project_id_is_refused(string projectId)
     {
-        using var response = await _api.InitiateAsync(new { filename = "a.mp4", fileSize = 1000, projectId });
+        using var response = await _api.SendInitiateAsync(new { filename = "a.mp4", fileSize = 1000, projectId });
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_project_id");
     }
@@ -189,7 +190,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("true")]
     public async Task Metadata_that_is_not_an_object_is_refused(string metadata)
     {
-        using var response = await _api.InitiateRawAsync($"{{\"filename\": \"a.mp4\", \"fileSize\": 1000, \"metadata\": {metadata}}}");
+        using var response = await _api.SendInitiateJsonAsync($"{{\"filename\": \"a.mp4\", \"fileSize\": 1000, \"metadata\": {metadata}}}");
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_metadata");
     }
@@ -198,7 +199,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     public async Task Oversized_metadata_is_refused()
     {
         var metadata = new { notes = new string('n', 17 * 1024) };
-        using var response = await _api.InitiateAsync(new { filename = "a.mp4", fileSize = 1000, metadata });
+        using var response = await _api.SendInitiateAsync(new { filename = "a.mp4", fileSize = 1000, metadata });
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_metadata");
     }
@@ -216,7 +217,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
         Assert.Equal(shownAs, status.GetProperty("filename").GetString());
 
         await _api.PutAllChunksAsync(upload, file);
-        using var completed = await _api.CompleteAsync(upload.UploadId);
+        using var completed = await _api.SendCompleteAsync(upload.UploadId);
         var video = await HttpAssert.JsonAsync(completed, HttpStatusCode.OK);
 
         var storageKey = TestData.StorageKey(upload.UploadId);
@@ -259,7 +260,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [Fact]
     public async Task Unknown_json_members_are_ignored()
     {
-        using var response = await _api.InitiateRawAsync("{\"filename\": \"a.mp4\", \"fileSize\": 5, \"extra\": {\"x\": 1}}");
+        using var response = await _api.SendInitiateJsonAsync("{\"filename\": \"a.mp4\", \"fileSize\": 5, \"extra\": {\"x\": 1}}");
 
         var body = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.Equal(JsonValueKind.String, body.GetProperty("uploadId").ValueKind);

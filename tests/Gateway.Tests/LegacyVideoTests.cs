@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
@@ -10,7 +11,7 @@ namespace Orleans.Uploads.Gateway.Tests;
 public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private const int Chunk = GatewayFixture.ChunkSize;
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Theory]
     [InlineData(true)]
@@ -20,7 +21,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
         var file = TestData.RandomBytes(5000, seed: projectFirst ? 51 : 52);
         var before = DateTimeOffset.UtcNow;
 
-        using var response = await _api.PostLegacyAsync("../Legacy Clip.mp4", file, "legacy-proj", projectFirst);
+        using var response = await _api.SendLegacyUploadAsync("../Legacy Clip.mp4", file, "legacy-proj", projectFirst);
 
         var video = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         var id = video.GetProperty("id").GetGuid();
@@ -47,7 +48,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     {
         var file = TestData.RandomBytes(1234, seed: 53);
 
-        using var response = await _api.PostLegacyAsync("solo.webm", file);
+        using var response = await _api.SendLegacyUploadAsync("solo.webm", file);
 
         var video = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.Equal(JsonValueKind.Null, video.GetProperty("projectId").ValueKind);
@@ -59,7 +60,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     {
         var file = TestData.RandomBytes((5 * Chunk) + 4321, seed: 54);
 
-        using var response = await _api.PostLegacyAsync("long.mp4", file, "legacy-big");
+        using var response = await _api.SendLegacyUploadAsync("long.mp4", file, "legacy-big");
 
         var video = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         var id = video.GetProperty("id").GetGuid();
@@ -81,7 +82,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     {
         var file = TestData.RandomBytes((int)GatewayFixture.MaxFileSize, seed: 55);
 
-        using var response = await _api.PostLegacyAsync("max.mp4", file);
+        using var response = await _api.SendLegacyUploadAsync("max.mp4", file);
 
         var video = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.Equal(GatewayFixture.MaxFileSize, video.GetProperty("size").GetInt64());
@@ -92,7 +93,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     {
         var file = TestData.RandomBytes((int)GatewayFixture.MaxFileSize + 1, seed: 56);
 
-        using var response = await _api.PostLegacyAsync("huge.mp4", file, "legacy-huge");
+        using var response = await _api.SendLegacyUploadAsync("huge.mp4", file, "legacy-huge");
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "file_too_large");
         AssertNoTempFiles();
@@ -125,7 +126,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     [Fact]
     public async Task Form_without_a_file_part_is_refused()
     {
-        using var onlyProject = await _api.PostLegacyAsync(filename: null, file: null, projectId: "legacy-nofile");
+        using var onlyProject = await _api.SendLegacyUploadAsync(filename: null, file: null, projectId: "legacy-nofile");
         await HttpAssert.ProblemAsync(onlyProject, HttpStatusCode.BadRequest, "file_required");
 
         // A part named otherwise is not the file.
@@ -137,7 +138,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     [Fact]
     public async Task Empty_file_is_refused()
     {
-        using var response = await _api.PostLegacyAsync("empty.mp4", [], "legacy-empty");
+        using var response = await _api.SendLegacyUploadAsync("empty.mp4", [], "legacy-empty");
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "empty_file");
         AssertNoTempFiles();
@@ -148,7 +149,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     [InlineData("README")]
     public async Task Unsupported_file_type_is_refused(string filename)
     {
-        using var response = await _api.PostLegacyAsync(filename, TestData.RandomBytes(100, seed: 58));
+        using var response = await _api.SendLegacyUploadAsync(filename, TestData.RandomBytes(100, seed: 58));
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_file_type");
     }
@@ -158,7 +159,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     [InlineData(false)]
     public async Task Invalid_project_id_is_refused_before_or_after_the_file(bool projectFirst)
     {
-        using var response = await _api.PostLegacyAsync("clip.mp4", TestData.RandomBytes(2 * Chunk, seed: 59), "not valid!", projectFirst);
+        using var response = await _api.SendLegacyUploadAsync("clip.mp4", TestData.RandomBytes(2 * Chunk, seed: 59), "not valid!", projectFirst);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "invalid_project_id");
         AssertNoTempFiles();
@@ -216,13 +217,13 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     [Fact]
     public async Task Legacy_video_takes_no_numbered_chunks_and_cannot_be_cancelled()
     {
-        using var posted = await _api.PostLegacyAsync("appended.mp4", TestData.RandomBytes(100, seed: 63));
+        using var posted = await _api.SendLegacyUploadAsync("appended.mp4", TestData.RandomBytes(100, seed: 63));
         var id = (await HttpAssert.JsonAsync(posted, HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
-        using var chunk = await _api.PutChunkAsync(id, 0, TestData.RandomBytes(100, seed: 63));
+        using var chunk = await _api.SendChunkAsync(id, 0, TestData.RandomBytes(100, seed: 63));
         await HttpAssert.ProblemAsync(chunk, HttpStatusCode.Conflict, "wrong_upload_mode");
 
-        using var cancel = await _api.CancelAsync(id);
+        using var cancel = await _api.SendCancelAsync(id);
         await HttpAssert.ProblemAsync(cancel, HttpStatusCode.Conflict, "upload_completed");
     }
 

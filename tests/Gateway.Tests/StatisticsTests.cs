@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Orleans.Uploads.Gateway.Tests.Support;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
@@ -13,7 +13,7 @@ public sealed class StatisticsTests(GatewayFixture gateway) : IClassFixture<Gate
 {
     private const int Chunk = GatewayFixture.ChunkSize;
     private static readonly string[] StatusKeys = ["cancelled", "completed", "expired", "failed", "initiated", "uploading"];
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Statistics_count_uploads_by_status_bytes_chunks_and_retries()
@@ -21,7 +21,7 @@ public sealed class StatisticsTests(GatewayFixture gateway) : IClassFixture<Gate
         // A: three chunks, the first rejected once for a bad hash, then completed.
         var fileA = TestData.RandomBytes((2 * Chunk) + 1000, seed: 81);
         var a = await _api.StartAsync("a.mp4", fileA.Length);
-        using (var rejected = await _api.PutChunkAsync(a.UploadId, 0, a.ChunkOf(fileA, 0), new string('0', 64)))
+        using (var rejected = await _api.SendChunkAsync(a.UploadId, 0, a.ChunkOf(fileA, 0), new string('0', 64)))
         {
             await HttpAssert.ProblemAsync(rejected, HttpStatusCode.UnprocessableEntity, "chunk_hash_mismatch");
         }
@@ -32,7 +32,7 @@ public sealed class StatisticsTests(GatewayFixture gateway) : IClassFixture<Gate
         var fileB = TestData.RandomBytes(Chunk + 1, seed: 82);
         var b = await _api.StartAsync("b.mp4", fileB.Length);
         await _api.PutChunkOkAsync(b, fileB, 0);
-        using (var cancelled = await _api.CancelAsync(b.UploadId))
+        using (var cancelled = await _api.SendCancelAsync(b.UploadId))
         {
             await HttpAssert.StatusAsync(cancelled, HttpStatusCode.NoContent);
         }
@@ -49,13 +49,13 @@ public sealed class StatisticsTests(GatewayFixture gateway) : IClassFixture<Gate
         await _api.PutChunkOkAsync(e, fileE, 0);
 
         // F: a legacy form post of 70000 bytes, appended in two pieces (64 KiB + 4464), completed.
-        using (var legacy = await _api.PostLegacyAsync("f.mp4", TestData.RandomBytes(70000, seed: 85)))
+        using (var legacy = await _api.SendLegacyUploadAsync("f.mp4", TestData.RandomBytes(70000, seed: 85)))
         {
             await HttpAssert.JsonAsync(legacy, HttpStatusCode.Created);
         }
 
         // A refused initiate creates no upload.
-        using (var refused = await _api.InitiateAsync(new { filename = "g.exe", fileSize = 10 }))
+        using (var refused = await _api.SendInitiateAsync(new { filename = "g.exe", fileSize = 10 }))
         {
             await HttpAssert.ProblemAsync(refused, HttpStatusCode.UnsupportedMediaType, "unsupported_file_type");
         }

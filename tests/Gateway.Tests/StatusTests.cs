@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
@@ -9,7 +10,7 @@ public sealed class StatusTests(GatewayFixture gateway) : IClassFixture<GatewayF
 {
     private const int Chunk = GatewayFixture.ChunkSize;
     private const int FileSize = (3 * Chunk) + 100;
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Status_of_a_new_upload_shows_everything_missing()
@@ -96,7 +97,7 @@ public sealed class StatusTests(GatewayFixture gateway) : IClassFixture<GatewayF
     [Fact]
     public async Task Status_of_an_unknown_upload_is_not_found()
     {
-        using var unknown = await _api.GetStatusAsync(Guid.NewGuid());
+        using var unknown = await _api.SendStatusAsync(Guid.NewGuid());
         await HttpAssert.ProblemAsync(unknown, HttpStatusCode.NotFound, "upload_not_found");
 
         using var malformed = await _api.GetAsync("/api/uploads/not-a-guid");

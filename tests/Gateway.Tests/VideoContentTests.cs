@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests;
 
@@ -8,7 +9,7 @@ namespace Orleans.Uploads.Gateway.Tests;
 public sealed class VideoContentTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private const int Chunk = GatewayFixture.ChunkSize;
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Video_record_is_served_by_id()
@@ -51,7 +52,7 @@ public sealed class VideoContentTests(GatewayFixture gateway) : IClassFixture<Ga
     {
         var project = "videos-list";
         var chunked = await _api.UploadAsync("chunked.mp4", TestData.RandomBytes(Chunk + 3, seed: 63), project);
-        using var legacyResponse = await _api.PostLegacyAsync("legacy.mov", TestData.RandomBytes(999, seed: 64), project, projectFirst: false);
+        using var legacyResponse = await _api.SendLegacyUploadAsync("legacy.mov", TestData.RandomBytes(999, seed: 64), project, projectFirst: false);
         var legacy = await HttpAssert.JsonAsync(legacyResponse, HttpStatusCode.Created);
         var elsewhere = await _api.UploadAsync("other.mp4", TestData.RandomBytes(500, seed: 65), "videos-other");
         await _api.UploadAsync("unassigned.mp4", TestData.RandomBytes(400, seed: 66));
@@ -115,7 +116,7 @@ public sealed class VideoContentTests(GatewayFixture gateway) : IClassFixture<Ga
     public async Task Content_of_a_legacy_upload_streams_too()
     {
         var file = TestData.RandomBytes((2 * Chunk) + 77, seed: 68);
-        using var posted = await _api.PostLegacyAsync("legacy.avi", file);
+        using var posted = await _api.SendLegacyUploadAsync("legacy.avi", file);
         var video = await HttpAssert.JsonAsync(posted, HttpStatusCode.Created);
 
         using var response = await _api.GetAsync(video.GetProperty("contentUrl").GetString()!);

@@ -1,7 +1,7 @@
 using Orleans.Uploads.Grains.Sessions;
 using Orleans.Uploads.Grains.Tests.Infrastructure;
 using Orleans.Uploads.Grains.Videos;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Grains.Tests;
 

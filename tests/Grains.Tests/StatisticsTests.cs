@@ -1,6 +1,6 @@
 using Orleans.Uploads.Grains.Statistics;
 using Orleans.Uploads.Grains.Tests.Infrastructure;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Grains.Tests;
 

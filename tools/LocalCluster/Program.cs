@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 // The production shape on one machine, for demos, manual testing and benchmarks: a private PostgreSQL
 // (initdb into a temp directory, free loopback port), silos and gateways as real processes on loopback,
@@ -18,7 +18,7 @@ command.SetAction(async (parse, cancellation) =>
     {
         foreach (var gateway in cluster.Gateways.OfType<GatewayServer>())
         {
-            using var health = await gateway.Http.GetAsync(new Uri("/health", UriKind.Relative), cancellation);
+            using var health = await gateway.Api.SendHealthAsync(cancellation);
             Console.WriteLine($"{gateway.BaseAddress}health -> {(int)health.StatusCode} {await health.Content.ReadAsStringAsync(cancellation)}");
             if (!health.IsSuccessStatusCode)
             {

@@ -4,7 +4,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Orleans.Uploads.Hosting.Postgres;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Cluster.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Cluster.Tests.Infrastructure;
 

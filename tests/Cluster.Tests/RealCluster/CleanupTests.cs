@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Orleans.Uploads.Grains.Sessions;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;
@@ -24,7 +24,7 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
 
         // Active: a tus upload of unknown length, fed a little between the steps below and in the wait, well inside
         // the timeout. Created first, so its first deadline comes due before the abandoned upload's.
-        var active = new ActiveUpload(b, await b.CreateTusUploadAsync("active.mp4"));
+        var active = new ActiveUpload(fixture.Tus(1), await fixture.Tus(1).CreateAsync("active.mp4"));
         await active.TouchAsync();
 
         // Completed: all chunks, through both gateways.
@@ -33,7 +33,7 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
         ChunkReply? last = null;
         for (var chunk = 0; chunk < finished.ChunkCount; chunk++)
         {
-            last = await fixture.Gateway(chunk % 2).PutChunkAsync(completed.UploadId, chunk, finished.Chunk(chunk));
+            last = await fixture.Gateway(chunk % 2).PutChunkAsync(completed.UploadId, chunk, finished.Chunk(chunk), finished.ChunkSha256(chunk));
             await active.TouchIfDueAsync();
         }
 
@@ -46,7 +46,7 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
         var abandonedName = $"abandoned-{Guid.NewGuid():N}.mp4";
         var abandoned = await a.InitiateAsync(abandonedName, abandonedFile.Size);
         await active.TouchIfDueAsync();
-        await a.PutChunkAsync(abandoned.UploadId, 0, abandonedFile.Chunk(0));
+        await a.PutChunkAsync(abandoned.UploadId, 0, abandonedFile.Chunk(0), abandonedFile.ChunkSha256(0));
         await active.TouchIfDueAsync();
         var abandonedTemp = Path.Combine(temp, $"{abandoned.UploadId:N}.part");
         Assert.True(File.Exists(abandonedTemp));
@@ -75,7 +75,7 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
         var expired = await b.GetStatusAsync(abandoned.UploadId);
         Assert.Equal("expired", expired.Status);
         Assert.Equal(1, expired.CompletedChunks);
-        var refused = await b.SendChunkAsync(abandoned.UploadId, 1, abandonedFile.Chunk(1), abandonedFile.ChunkSha256(1));
+        var refused = await b.TryPutChunkAsync(abandoned.UploadId, 1, abandonedFile.Chunk(1), abandonedFile.ChunkSha256(1));
         Assert.Equal(HttpStatusCode.Gone, refused.Status);
         Assert.Equal("upload_expired", refused.Code);
 
@@ -103,7 +103,7 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
     /// A tus upload of deferred length kept alive by small PATCHes at least twice a second; the first refusal is kept
     /// (a wait cannot throw it: it would only be retried).
     /// </summary>
-    private sealed class ActiveUpload(GatewayClient gateway, Guid uploadId)
+    private sealed class ActiveUpload(TusApiClient gateway, Guid uploadId)
     {
         private const int PieceSize = 16 * 1024;
         private static readonly TimeSpan TouchInterval = TimeSpan.FromMilliseconds(500);
@@ -124,7 +124,7 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
 
         public async Task TouchAsync()
         {
-            var (status, offset, body) = await gateway.PatchTusAsync(uploadId, Offset, _content.AsMemory((int)Offset, PieceSize));
+            var (status, offset, body) = await gateway.PatchAsync(uploadId, Offset, _content.AsMemory((int)Offset, PieceSize));
             if (status != HttpStatusCode.NoContent || offset != Offset + PieceSize)
             {
                 Failure = $"PATCH at {Offset}: {(int)status} (Upload-Offset {offset}) {body}";
@@ -139,7 +139,7 @@ public sealed class CleanupTests(CleanupClusterFixture fixture, ITestOutputHelpe
         /// <summary>The last piece with the length, which completes the upload.</summary>
         public async Task FinishAsync()
         {
-            var (status, offset, body) = await gateway.PatchTusAsync(uploadId, Offset, _content.AsMemory((int)Offset, PieceSize), Offset + PieceSize);
+            var (status, offset, body) = await gateway.PatchAsync(uploadId, Offset, _content.AsMemory((int)Offset, PieceSize), Offset + PieceSize);
             Assert.True(status == HttpStatusCode.NoContent, $"final PATCH: {(int)status} {body}");
             Offset += PieceSize;
             Assert.Equal(Offset, offset);

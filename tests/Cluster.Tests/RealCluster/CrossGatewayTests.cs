@@ -1,5 +1,5 @@
 using System.Net;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;
@@ -25,7 +25,7 @@ public sealed class CrossGatewayTests(UploadClusterFixture fixture, ITestOutputH
         var half = file.ChunkCount / 2;
         for (var chunk = 0; chunk < half; chunk++)
         {
-            var receipt = await a.PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk));
+            var receipt = await a.PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk));
             Assert.False(receipt.AlreadyStored);
             Assert.Equal("uploading", receipt.Status);
         }
@@ -39,7 +39,7 @@ public sealed class CrossGatewayTests(UploadClusterFixture fixture, ITestOutputH
         ChunkReply? last = null;
         for (var chunk = half; chunk < file.ChunkCount; chunk++)
         {
-            last = await b.PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk));
+            last = await b.PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk));
             Assert.False(last.AlreadyStored);
         }
 
@@ -72,8 +72,8 @@ public sealed class CrossGatewayTests(UploadClusterFixture fixture, ITestOutputH
         for (var chunk = 0; chunk < file.ChunkCount; chunk++)
         {
             var answers = await RaceAsync(
-                a.SendChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk)),
-                b.SendChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk)));
+                a.TryPutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk)),
+                b.TryPutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk)));
             var stored = Assert.Single(answers, answer => answer is { IsOk: true, Receipt.AlreadyStored: false });
             var other = Assert.Single(answers, answer => answer != stored);
             if (chunk < lastChunk)
@@ -113,8 +113,8 @@ public sealed class CrossGatewayTests(UploadClusterFixture fixture, ITestOutputH
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var answers = await RaceAsync(
-                clients[0].SendChunkAsync(upload.UploadId, chunk, versions[0].Chunk(chunk), versions[0].ChunkSha256(chunk)),
-                clients[1].SendChunkAsync(upload.UploadId, chunk, versions[1].Chunk(chunk), versions[1].ChunkSha256(chunk)));
+                clients[0].TryPutChunkAsync(upload.UploadId, chunk, versions[0].Chunk(chunk), versions[0].ChunkSha256(chunk)),
+                clients[1].TryPutChunkAsync(upload.UploadId, chunk, versions[1].Chunk(chunk), versions[1].ChunkSha256(chunk)));
 
             // Exactly one version is acknowledged, as newly stored; the other sender is told its bytes lost.
             var stored = Assert.Single(answers, answer => answer.IsOk);

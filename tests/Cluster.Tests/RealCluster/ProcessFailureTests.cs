@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Orleans.Uploads.Grains.Sessions;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;
@@ -78,11 +78,13 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
     }
 
     /// <summary>
-    /// The upload completes inside the request that stores its last chunk: the file is read back, hashed and promoted
-    /// before that chunk is acknowledged. Here the silo hosting the session is killed in the middle of that, after
-    /// PostgreSQL already records every chunk as stored; the client never hears back and sends the last chunk again.
-    /// Every chunk is stored, so the upload must still complete by itself ("when the last chunk is stored the upload
-    /// completes by itself"), without the client having to know it should call /complete.
+    /// The upload completes inside the request that stores its last chunk: the file is hashed and promoted and its video
+    /// record written before that chunk is acknowledged. Here the silo hosting the session is killed in the middle of
+    /// that, after PostgreSQL already records every chunk as stored; the client never hears back and sends the last
+    /// chunk again. Every chunk is stored, so the upload must still complete by itself ("when the last chunk is stored
+    /// the upload completes by itself"), without the client having to know it should call /complete.
+    /// The kill does not race the completion: a <see cref="VideoRecordHold"/> stops the completion at its video record
+    /// write, and the silo is killed once PostgreSQL shows that write waiting; the held write is ended with its silo.
     /// </summary>
     [Fact]
     public async Task Killing_the_sessions_silo_while_it_completes_the_upload_still_ends_with_the_video()
@@ -91,28 +93,36 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
         await fixture.RestoreAsync();
         try
         {
-            // Large chunks of a large file: reading back and hashing 64 MiB keeps the completion running long enough to be killed in.
-            const int chunkSize = 8 * MiB;
-            var file = new SeededFile(64 * MiB, seed: 2_003, chunkSize);
+            var file = new SeededFile((4 * RealClusterFixture.ChunkSize) + 4_321, seed: 2_003);
             var filename = $"crash-in-completion-{Guid.NewGuid():N}.mp4";
-            var upload = await fixture.Gateway(0).InitiateAsync(filename, file.Size, file.Sha256, chunkSize);
+            var connectionString = fixture.Cluster.Postgres.ConnectionString;
+            var upload = await fixture.Gateway(0).InitiateAsync(filename, file.Size, file.Sha256);
             var host = HostOf(upload.UploadId);
             var last = file.ChunkCount - 1;
             for (var chunk = 0; chunk < last; chunk++)
             {
-                await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk));
+                await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk));
             }
 
+            await using var hold = await VideoRecordHold.TakeAsync(connectionString, filename);
             resender = new ResilientUploader(fixture.Gateways, file, upload.UploadId, chunks: [last], parallelism: 1);
             resender.ReleaseAll();
             var running = resender.RunAsync();
-            var recorded = await WaitForDurableAsync(filename, state => state.StoredChunks == file.ChunkCount || state.Status != UploadStatus.Uploading);
+            var held = Eventually.WaitForAsync(
+                async () => await hold.IsHoldingAWriteAsync() ? await DurableState.ReadAsync(connectionString, filename) : null,
+                "the completion to reach the video record and wait there",
+                RecoveryTimeout);
+            await Waits.UntilAsync(running, held, "the completion to reach the video record and wait there", RecoveryTimeout);
+            var recorded = await held;
+
             await fixture.Cluster.Silos[host]!.Process.KillAsync();
-            var atKill = await DurableState.ReadAsync(fixture.Cluster.Postgres.ConnectionString, filename);
-            Log($"silo{host}, the session's host, killed as PostgreSQL recorded {recorded}; after the kill it records {atKill}");
+            var atKill = await DurableState.ReadAsync(connectionString, filename);
+            Log($"silo{host}, the session's host, killed with the completion held at its video record; PostgreSQL recorded {recorded}, after the kill {atKill}");
             Assert.True(
-                recorded.Status == UploadStatus.Uploading && atKill!.Status == UploadStatus.Uploading,
-                $"the completion was not interrupted (the test missed its window): {recorded}, then {atKill}");
+                recorded == new DurableState.Session(UploadStatus.Uploading, file.ChunkCount) && atKill == recorded,
+                $"the kill did not land between every chunk being recorded and the completion being recorded: {recorded}, then {atKill}");
+            var ended = await hold.ReleaseAsync();
+            Log($"hold released; {ended} held write(s) ended with the silo");
 
             await running;
             var resent = Assert.Single(resender.Acks);
@@ -147,7 +157,7 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
             var sent = file.ChunkCount / 2;
             for (var chunk = 0; chunk < sent; chunk++)
             {
-                await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk));
+                await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk));
             }
 
             var before = await fixture.Gateway(1).GetStatusAsync(upload.UploadId);
@@ -176,7 +186,7 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
             ChunkReply? last = null;
             for (var chunk = sent; chunk < file.ChunkCount; chunk++)
             {
-                last = await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk));
+                last = await fixture.Gateway(chunk % 2).PutChunkAsync(upload.UploadId, chunk, file.Chunk(chunk), file.ChunkSha256(chunk));
                 Assert.False(last.AlreadyStored);
             }
 
@@ -241,21 +251,6 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
             .Select(entry => entry.index)
             .ToArray();
         return Assert.Single(hosts);
-    }
-
-    /// <summary>Reads the session's stored state as fast as PostgreSQL answers until <paramref name="done"/> holds: a crash must land inside a short window.</summary>
-    private async Task<DurableState.Session> WaitForDurableAsync(string filename, Func<DurableState.Session, bool> done)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < RecoveryTimeout)
-        {
-            if (await DurableState.ReadAsync(fixture.Cluster.Postgres.ConnectionString, filename) is { } state && done(state))
-            {
-                return state;
-            }
-        }
-
-        throw new TimeoutException($"{filename}'s stored state never satisfied the condition");
     }
 
     private void Log(string message) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:F1}s {message}");

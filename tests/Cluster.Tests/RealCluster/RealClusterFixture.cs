@@ -1,4 +1,4 @@
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;
 
@@ -12,12 +12,20 @@ public abstract class RealClusterFixture : IAsyncLifetime
     public const int Silos = 2;
     public const int GatewayCount = 2;
 
-    private readonly List<GatewayClient> _gateways = [];
+    /// <summary>
+    /// How long a client waits for one answer. A request caught on a silo that is killed is held by the gateway
+    /// until Orleans' response timeout (two minutes here); a client gives up sooner and retries.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly List<HttpClient> _http = [];
+    private readonly List<UploadsApiClient> _gateways = [];
+    private readonly List<TusApiClient> _tus = [];
     private readonly HashSet<int> _started = [];
 
     public LocalCluster Cluster { get; private set; } = null!;
 
-    public IReadOnlyList<GatewayClient> Gateways => _gateways;
+    public IReadOnlyList<UploadsApiClient> Gateways => _gateways;
 
     /// <summary>Environment every process gets on top of the cluster's own.</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
@@ -28,16 +36,32 @@ public abstract class RealClusterFixture : IAsyncLifetime
         ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
     };
 
-    public GatewayClient Gateway(int index) => _gateways[index];
+    /// <summary>
+    /// The seed API through gateway <paramref name="index"/>, on its own connection pool with a short timeout, so a
+    /// request stuck behind a dead silo is a failure a caller can retry; failures quote the gateway's output.
+    /// </summary>
+    public UploadsApiClient Gateway(int index) => _gateways[index];
+
+    /// <summary>tus through gateway <paramref name="index"/>, on the same connections as <see cref="Gateway"/>.</summary>
+    public TusApiClient Tus(int index) => _tus[index];
 
     public async Task InitializeAsync()
     {
         Cluster = await LocalCluster.StartAsync(Silos, GatewayCount, settings: Settings);
         for (var i = 0; i < GatewayCount; i++)
         {
+            // The base address stays valid across restarts: a restarted gateway keeps its port.
             var index = i;
-            _gateways.Add(new GatewayClient(
-                $"gateway{index}", Cluster.Gateways[index]!.BaseAddress, () => Cluster.Gateways[index]?.Process.Output ?? "(not running)"));
+            var name = $"gateway{index}";
+            string Output() => Cluster.Gateways[index]?.Process.Output ?? "(not running)";
+            var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+            {
+                BaseAddress = Cluster.Gateways[index]!.BaseAddress,
+                Timeout = RequestTimeout,
+            };
+            _http.Add(http);
+            _gateways.Add(new UploadsApiClient(http, name, Output));
+            _tus.Add(new TusApiClient(http, name, Output));
         }
 
         await WaitForWholeClusterAsync();
@@ -125,9 +149,9 @@ public abstract class RealClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var gateway in _gateways)
+        foreach (var http in _http)
         {
-            gateway.Dispose();
+            http.Dispose();
         }
 
         if (Cluster is not null)

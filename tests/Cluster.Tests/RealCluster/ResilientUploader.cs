@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;
 
@@ -17,7 +18,7 @@ public sealed class ResilientUploader
     public const int MaxAttempts = 120;
     public static readonly TimeSpan ChunkDeadline = TimeSpan.FromMinutes(2);
 
-    private readonly IReadOnlyList<GatewayClient> _gateways;
+    private readonly IReadOnlyList<UploadsApiClient> _gateways;
     private readonly SeededFile _file;
     private readonly Guid _uploadId;
     private readonly int[] _chunks;
@@ -32,7 +33,7 @@ public sealed class ResilientUploader
     private int _next = -1;
     private long _ackSequence;
 
-    public ResilientUploader(IReadOnlyList<GatewayClient> gateways, SeededFile file, Guid uploadId, IEnumerable<int>? chunks = null, int parallelism = 2)
+    public ResilientUploader(IReadOnlyList<UploadsApiClient> gateways, SeededFile file, Guid uploadId, IEnumerable<int>? chunks = null, int parallelism = 2)
     {
         _gateways = gateways;
         _file = file;
@@ -123,7 +124,7 @@ public sealed class ResilientUploader
             _inFlight[chunk] = $"chunk {chunk} attempt {attempt} through {gateway.Name} since {DateTime.UtcNow:HH:mm:ss.fff}";
             try
             {
-                answer = await gateway.SendChunkAsync(_uploadId, chunk, bytes, sha256);
+                answer = await gateway.TryPutChunkAsync(_uploadId, chunk, bytes, sha256);
                 failure = answer.ToString();
             }
             catch (HttpRequestException ex)
@@ -132,7 +133,7 @@ public sealed class ResilientUploader
             }
             catch (TaskCanceledException)
             {
-                failure = $"{gateway.Name}, chunk {chunk}: no answer within {GatewayClient.RequestTimeout}";
+                failure = $"{gateway.Name}, chunk {chunk}: no answer within {RealClusterFixture.RequestTimeout}";
             }
             finally
             {
@@ -164,7 +165,7 @@ public sealed class ResilientUploader
             var transient = answer is null || (int)answer.Status >= 500 || answer.Status == HttpStatusCode.TooManyRequests;
             if (!transient)
             {
-                throw new Xunit.Sdk.XunitException($"chunk {chunk} refused on attempt {attempt}: {failure}{gateway.OutputTail()}");
+                throw new Xunit.Sdk.XunitException($"chunk {chunk} refused on attempt {attempt}: {failure}{gateway.ServerOutputTail()}");
             }
 
             _failures.Enqueue($"{clock.Elapsed.TotalSeconds,6:F2}s attempt {attempt} ({Stopwatch.GetElapsedTime(sentAt).TotalSeconds:F1}s): {failure}");

@@ -1,4 +1,4 @@
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;
 

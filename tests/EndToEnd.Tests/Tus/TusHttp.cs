@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.EndToEnd.Tests.Tus;
 
@@ -9,22 +8,7 @@ namespace Orleans.Uploads.EndToEnd.Tests.Tus;
 public sealed class TusHttp(GatewayServer server)
 {
     /// <summary>HEAD of a tus upload URL, expected 200: its Upload-* headers.</summary>
-    public async Task<TusHead> HeadAsync(string uploadUrl)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(uploadUrl));
-        request.Headers.Add("Tus-Resumable", "1.0.0");
-        using var response = await server.Http.SendAsync(request);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            Assert.Fail($"HEAD {uploadUrl}: expected 200, got {(int)response.StatusCode}\n--- {server.Process.Name} output ---\n{server.Process.Output}");
-        }
-
-        return new TusHead(
-            Offset: long.Parse(Single(response, "Upload-Offset"), CultureInfo.InvariantCulture),
-            Length: response.Headers.TryGetValues("Upload-Length", out var length) ? long.Parse(length.Single(), CultureInfo.InvariantCulture) : null,
-            Metadata: response.Headers.TryGetValues("Upload-Metadata", out var metadata) ? metadata.Single() : null,
-            Concat: response.Headers.TryGetValues("Upload-Concat", out var concat) ? concat.Single() : null);
-    }
+    public Task<TusHead> HeadAsync(string uploadUrl) => server.Tus.HeadAsync(new Uri(uploadUrl));
 
     /// <summary>GET of <paramref name="url"/> (absolute or relative to the server) streamed through sha256: status, length, digest.</summary>
     public async Task<(HttpStatusCode Status, long Length, string Sha256)> DownloadAsync(string url)
@@ -46,9 +30,4 @@ public sealed class TusHttp(GatewayServer server)
             Assert.Equal(file.Sha256, sha256);
         }
     }
-
-    private static string Single(HttpResponseMessage response, string header) =>
-        response.Headers.TryGetValues(header, out var values) ? values.Single() : throw new InvalidOperationException($"no {header} header");
 }
-
-public sealed record TusHead(long Offset, long? Length, string? Metadata, string? Concat);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.EndToEnd.Tests.Tus;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 using Xunit.Abstractions;
 using static Orleans.Uploads.EndToEnd.Tests.Tus.TusJsClient;
 

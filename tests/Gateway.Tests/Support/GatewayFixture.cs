@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests.Support;
 
@@ -45,7 +45,7 @@ public class GatewayFixture : IAsyncLifetime
 
     public HttpClient Client => _client ?? throw new InvalidOperationException("The fixture is not initialized.");
 
-    public UploadsApi Api => new(Client);
+    public UploadsApiClient Api => new(Client);
 
     /// <summary>New uploads one client may start per minute; 0 means unlimited.</summary>
     protected virtual int InitiatePermitsPerMinute => 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;
 
@@ -12,7 +13,7 @@ public sealed class TusConcatenationTests(GatewayFixture gateway) : IClassFixtur
 {
     private const int Chunk = GatewayFixture.ChunkSize;
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Partials_sent_in_parallel_concatenate_into_the_final_upload()

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Orleans.Uploads.Gateway.Tests.Support;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;
 
@@ -15,7 +15,7 @@ public sealed class TusCoreProtocolTests(GatewayFixture gateway, ExpiringGateway
 {
     private const int Chunk = GatewayFixture.ChunkSize;
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Theory]
     [InlineData("/files/")]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;
 
@@ -9,7 +10,7 @@ public sealed class TusCreationDeferLengthTests(GatewayFixture gateway) : IClass
 {
     private const int Chunk = GatewayFixture.ChunkSize;
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Deferred_upload_reports_defer_length_and_no_length_until_declared()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;
 
@@ -11,7 +12,7 @@ namespace Orleans.Uploads.Gateway.Tests.Tus;
 public sealed class TusCreationTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Post_with_upload_length_creates_an_upload_at_a_new_location()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;
 
@@ -9,7 +10,7 @@ public sealed class TusCreationWithUploadTests(GatewayFixture gateway) : IClassF
 {
     private const int Chunk = GatewayFixture.ChunkSize;
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Post_with_a_body_stores_it_and_answers_the_offset()

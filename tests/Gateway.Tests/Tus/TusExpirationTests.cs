@@ -1,6 +1,6 @@
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;
 

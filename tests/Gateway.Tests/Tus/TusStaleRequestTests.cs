@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 using Orleans.Uploads.TestSupport;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;
@@ -14,7 +15,7 @@ public sealed class TusStaleRequestTests(GatewayFixture gateway) : IClassFixture
     private const int Chunk = GatewayFixture.ChunkSize;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Head_reports_only_the_committed_bytes_of_a_stuck_patch_and_a_new_patch_takes_over()

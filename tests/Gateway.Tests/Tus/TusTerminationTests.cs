@@ -1,6 +1,6 @@
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
-
+using Orleans.Uploads.Harness;
 using Orleans.Uploads.TestSupport;
 
 namespace Orleans.Uploads.Gateway.Tests.Tus;
@@ -9,7 +9,7 @@ namespace Orleans.Uploads.Gateway.Tests.Tus;
 public sealed class TusTerminationTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private readonly TusClient _tus = new(gateway.Client);
-    private readonly UploadsApi _api = gateway.Api;
+    private readonly UploadsApiClient _api = gateway.Api;
 
     [Fact]
     public async Task Delete_terminates_the_upload_and_frees_its_bytes()
@@ -56,7 +56,7 @@ public sealed class TusTerminationTests(GatewayFixture gateway) : IClassFixture<
         var stuck = new PausingContent(file, pauseAt: Chunk + 100, TusClient.OffsetOctetStream);
         var stuckResponse = _tus.PatchAsync(TusClient.PathOf(id), stuck, ("Upload-Offset", "0"));
         await stuck.Paused.WaitAsync(TimeSpan.FromSeconds(15));
-        await Orleans.Uploads.TestSupport.Eventually.WaitUntilAsync(
+        await Eventually.WaitUntilAsync(
             async () => (await _api.GetStatusOkAsync(id)).GetProperty("uploadedBytes").GetInt64() == Chunk,
             "the stuck request's first piece to be committed",
             TimeSpan.FromSeconds(15));

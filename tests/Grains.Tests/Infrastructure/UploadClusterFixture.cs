@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
-using Orleans.Uploads.TestSupport;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Grains.Tests.Infrastructure;
 

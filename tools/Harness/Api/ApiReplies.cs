@@ -1,6 +1,11 @@
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
-// The seed API's answers as a client reads them (JSON, camelCase), shared by the tests that drive real processes.
+// The seed API's requests and answers as a client writes and reads them (JSON, camelCase): what UploadsApiClient
+// sends and returns, so tests and the bench read the API through one set of types.
+
+/// <summary>The body of <c>POST /api/uploads/initiate</c>; members left null are sent as null, which the API reads as absent.</summary>
+public sealed record InitiateRequest(
+    string Filename, long FileSize, string? ProjectId = null, int? ChunkSize = null, string? FileHash = null, object? Metadata = null);
 
 public sealed record InitiateReply(Guid UploadId, int ChunkSize, int TotalChunks, string Status, DateTimeOffset ExpiresAt);
 
@@ -24,6 +29,7 @@ public sealed record StatusReply(
     string? FileHash,
     string? FailureReason);
 
-public sealed record VideoReply(Guid Id, Guid UploadId, string Filename, string OriginalName, long Size, string Status, string? FileHash, string ContentUrl);
+public sealed record VideoReply(
+    Guid Id, Guid UploadId, string? ProjectId, string Filename, string OriginalName, long Size, string Status, DateTimeOffset CreatedAt, string? FileHash, string ContentUrl);
 
 public sealed record ProblemReply(int Status, string? Code, string? Detail);

@@ -1,4 +1,4 @@
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>Waits on a condition, polling, instead of sleeping a fixed time.</summary>
 public static class Eventually

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net.Sockets;
 
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>A silo as a real process on loopback ports; ready once its gateway port accepts connections.</summary>
 public sealed class SiloServer : IAsyncDisposable
@@ -25,37 +24,8 @@ public sealed class SiloServer : IAsyncDisposable
             ["Cluster__AdvertisedIPAddress"] = "127.0.0.1",
         };
         var process = ServerProcess.Start("silo", RepositoryPaths.BuiltAssembly("Silo", "Orleans.Uploads.Silo"), workingDirectory, settings);
-        var silo = new SiloServer(process, ports);
-        try
-        {
-            await Eventually.WaitUntilAsync(
-                async () =>
-                {
-                    if (process.HasExited)
-                    {
-                        throw new InvalidOperationException("the silo exited during start-up");
-                    }
-
-                    using var probe = new TcpClient();
-                    try
-                    {
-                        await probe.ConnectAsync("127.0.0.1", ports.GatewayPort);
-                        return true;
-                    }
-                    catch (SocketException)
-                    {
-                        return false;
-                    }
-                },
-                "the silo to accept client connections");
-        }
-        catch (Exception ex)
-        {
-            await silo.DisposeAsync();
-            throw new InvalidOperationException($"silo did not start: {ex.Message}\n{process.Output}", ex);
-        }
-
-        return silo;
+        await process.WaitUntilListeningAsync(ports.GatewayPort);
+        return new SiloServer(process, ports);
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>Loopback ports nobody is listening on, for servers a test starts.</summary>
 public static class FreePort

@@ -1,4 +1,4 @@
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>The gateway as a real process on a free loopback port, by default standalone (silo in process).</summary>
 public sealed class GatewayServer : IAsyncDisposable
@@ -8,6 +8,8 @@ public sealed class GatewayServer : IAsyncDisposable
         Process = process;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        Api = new UploadsApiClient(Http, process.Name, () => process.Output);
+        Tus = new TusApiClient(Http, process.Name, () => process.Output);
     }
 
     public ServerProcess Process { get; }
@@ -15,6 +17,12 @@ public sealed class GatewayServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>The seed API through <see cref="Http"/>; failures quote this process's output.</summary>
+    public UploadsApiClient Api { get; }
+
+    /// <summary>tus through <see cref="Http"/>; failures quote this process's output.</summary>
+    public TusApiClient Tus { get; }
 
     /// <summary>
     /// Starts the gateway in <paramref name="workingDirectory"/> (where it keeps its relative data) and waits until
@@ -35,29 +43,9 @@ public sealed class GatewayServer : IAsyncDisposable
 
         var process = ServerProcess.Start(
             "gateway", RepositoryPaths.BuiltAssembly("Gateway", "Orleans.Uploads.Gateway"), workingDirectory, settings, "--urls", $"http://127.0.0.1:{ports.HttpPort}");
-        var server = new GatewayServer(process, new Uri($"http://127.0.0.1:{ports.HttpPort}"));
-        try
-        {
-            await Eventually.WaitUntilAsync(
-                async () =>
-                {
-                    if (process.HasExited)
-                    {
-                        throw new InvalidOperationException("the gateway exited during start-up");
-                    }
-
-                    using var response = await server.Http.GetAsync(new Uri("/health", UriKind.Relative));
-                    return response.IsSuccessStatusCode;
-                },
-                "the gateway to report healthy");
-        }
-        catch (Exception ex)
-        {
-            await server.DisposeAsync();
-            throw new InvalidOperationException($"gateway did not start: {ex.Message}\n{process.Output}", ex);
-        }
-
-        return server;
+        var baseAddress = new Uri($"http://127.0.0.1:{ports.HttpPort}");
+        await process.WaitUntilHealthyAsync(baseAddress);
+        return new GatewayServer(process, baseAddress);
     }
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Npgsql;
 
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>
 /// A private PostgreSQL server from the machine's installed binaries: its own data directory, listening only on
@@ -174,7 +174,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     {
         var port = FreePort.Next();
         await File.WriteAllTextAsync(Path.Combine(dataDirectory, SettingsFile), string.Create(CultureInfo.InvariantCulture, $"""
-            # Written by Orleans.Uploads.TestSupport.PostgresServer: a private, throw-away test server.
+            # Written by Orleans.Uploads.Harness.PostgresServer: a private, throw-away test server.
             listen_addresses = '127.0.0.1'
             port = {port}
             unix_socket_directories = '{dataDirectory}'

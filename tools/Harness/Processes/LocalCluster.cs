@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>
 /// The production shape on one machine: a private PostgreSQL, silos and gateways as real processes on loopback,

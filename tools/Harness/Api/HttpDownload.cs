@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
+/// <summary>Reads a download without holding it: what the API client and the tus checks use for large content.</summary>
 public static class HttpDownload
 {
     /// <summary>Streams a response body through sha256 (never holding it whole): its length and digest.</summary>

@@ -1,4 +1,4 @@
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>Finds the checkout's root (where Orleans.Uploads.sln lives) and the built server assemblies.</summary>
 public static class RepositoryPaths

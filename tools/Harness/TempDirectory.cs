@@ -1,4 +1,4 @@
-namespace Orleans.Uploads.TestSupport;
+namespace Orleans.Uploads.Harness;
 
 /// <summary>A private directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
