@@ -93,7 +93,7 @@ public sealed class AppendModeTests(UploadClusterFixture cluster) : IClassFixtur
         await session.AppendAsync(lease, Slice(0, 150_000), commit: true);
         Assert.Equal(UploadStatus.Uploading, (await session.SnapshotAsync()).Status);
 
-        Assert.Equal(UploadErrorCode.LengthMismatch, (await session.DeclareLengthAsync(100)).Code());
+        Assert.Equal(UploadErrorCode.LengthConflict, (await session.DeclareLengthAsync(100)).Code());
         var declared = await session.DeclareLengthAsync(150_000);
 
         Assert.Equal(UploadStatus.Completed, declared.Value!.Status);

@@ -9,6 +9,9 @@ namespace Orleans.Uploads.Gateway.Bodies;
 /// its last piece went (unknown length, ending on a piece boundary), or an empty one, costs one more call.
 /// Without a digest every piece is committed as it lands, so a broken connection keeps all it delivered; with one,
 /// pieces stay uncommitted until the last, which commits only if the whole body matched.
+/// Hazard: a refusal (unknown upload, wrong offset, ended upload) is the first piece's answer, so a refused request has
+/// had up to one piece of its body read first; that is the price of opening the lease with bytes rather than a call of
+/// its own.
 /// </summary>
 public static class AppendBodyStreamer
 {
@@ -17,6 +20,7 @@ public static class AppendBodyStreamer
     {
         var lease = Guid.NewGuid();
         var opened = false;
+        AppendProgress? stored = null;
         AppendProgress? ended = null;
         bool? matched = null;
 
@@ -37,9 +41,10 @@ public static class AppendBodyStreamer
                     Last = last,
                 },
                 new ChunkPayload(piece));
-            if (last && result.Value is { } progress)
+            if (result.Value is { } progress)
             {
-                ended = progress;
+                stored = progress;
+                ended = last ? progress : null;
             }
 
             return result;
@@ -64,10 +69,15 @@ public static class AppendBodyStreamer
         if (ended is null)
         {
             var closing = await SendAsync(ReadOnlyMemory<byte>.Empty, last: true);
-            if (closing.Error is { } error)
+
+            // Without a digest every piece was committed as it landed: a request that took over the upload (or ended it)
+            // between the last piece and this call changes nothing about what this one stored, so it still succeeded.
+            if (closing.Error is { } error && (request.Digest is not null || stored is null))
             {
                 return new AppendOutcome(null, error, matched);
             }
+
+            ended ??= stored;
         }
 
         return new AppendOutcome(ended, null, matched);

@@ -31,6 +31,7 @@ public static class UploadErrorProblems
         UploadErrorCode.WrongUploadMode => (409, "wrong_upload_mode"),
         UploadErrorCode.StorageUnavailable => (503, "storage_unavailable"),
         UploadErrorCode.LengthMismatch => (400, "length_mismatch"),
+        UploadErrorCode.LengthConflict => (400, "length_mismatch"),
         UploadErrorCode.AppendSuperseded => (409, "append_superseded"),
         _ => (500, "internal_error"),
     };

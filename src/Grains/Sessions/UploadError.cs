@@ -29,6 +29,9 @@ public enum UploadErrorCode
     InvalidFileSize = 23,
     InvalidFileHash = 24,
     InvalidChunkHash = 25,
+
+    /// <summary>A total size that contradicts the one already declared or the bytes already stored (as opposed to <see cref="LengthMismatch"/>: bytes past the size).</summary>
+    LengthConflict = 26,
 }
 
 [GenerateSerializer, Immutable, Alias("uploads.UploadError")]

@@ -155,12 +155,12 @@ public sealed partial class UploadSessionGrain
 
         if (_state.TotalSize is { } declared)
         {
-            return declared == totalSize ? null : new UploadError(UploadErrorCode.LengthMismatch, $"the length is already declared as {declared}");
+            return declared == totalSize ? null : new UploadError(UploadErrorCode.LengthConflict, $"the length is already declared as {declared}");
         }
 
         if (totalSize < _state.Offset)
         {
-            return new UploadError(UploadErrorCode.LengthMismatch, $"{_state.Offset} bytes are already stored, more than {totalSize}", CurrentOffset: _state.Offset);
+            return new UploadError(UploadErrorCode.LengthConflict, $"{_state.Offset} bytes are already stored, more than {totalSize}", CurrentOffset: _state.Offset);
         }
 
         if (totalSize > _options.MaxFileSize)

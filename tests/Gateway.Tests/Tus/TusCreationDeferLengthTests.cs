@@ -122,6 +122,23 @@ public sealed class TusCreationDeferLengthTests(GatewayFixture gateway) : IClass
         Assert.Equal(0, await _tus.OffsetAsync(id));
     }
 
+    [Fact]
+    public async Task A_declared_length_that_contradicts_the_stored_bytes_or_an_earlier_declaration_is_400_and_changes_nothing()
+    {
+        var id = await CreateDeferredAsync();
+        await _tus.PatchOkAsync(id, 0, TestData.RandomBytes(200, seed: 1407));
+
+        using var belowStored = await _tus.PatchAsync(id, 200, [], ("Upload-Length", "100"));
+        await HttpAssert.ProblemAsync(belowStored, HttpStatusCode.BadRequest, "length_mismatch");
+        await _tus.PatchOkAsync(id, 200, TestData.RandomBytes(100, seed: 1408), ("Upload-Length", "1000"));
+        using var redeclared = await _tus.PatchAsync(id, 300, TestData.RandomBytes(100, seed: 1409), ("Upload-Length", "2000"));
+
+        await HttpAssert.ProblemAsync(redeclared, HttpStatusCode.BadRequest, "length_mismatch");
+        using var head = await _tus.HeadOkAsync(id);
+        Assert.Equal("300", TusClient.Header(head, "Upload-Offset"));
+        Assert.Equal("1000", TusClient.Header(head, "Upload-Length"));
+    }
+
     private async Task<Guid> CreateDeferredAsync()
     {
         using var response = await _tus.CreateAsync(("Upload-Defer-Length", "1"), ("Upload-Metadata", TusClient.VideoMetadata));

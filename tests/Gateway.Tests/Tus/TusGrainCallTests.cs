@@ -66,7 +66,7 @@ public sealed class TusGrainCallTests(CountingGatewayFixture gateway) : IClassFi
         var id = await _tus.CreateOkAsync(length);
         var before = gateway.Calls.Of(id);
 
-        using var response = await _tus.PatchAsync(TusClient.PathOf(id), new UnsizedContent(file), ("Upload-Offset", "0"));
+        using var response = await _tus.PatchAsync(TusClient.PathOf(id), new UnsizedContent(file, TusClient.OffsetOctetStream), ("Upload-Offset", "0"));
 
         await HttpAssert.StatusAsync(response, HttpStatusCode.NoContent);
         Assert.Equal(length.ToString(System.Globalization.CultureInfo.InvariantCulture), TusClient.Header(response, "Upload-Offset"));
@@ -95,24 +95,4 @@ public sealed class TusGrainCallTests(CountingGatewayFixture gateway) : IClassFi
     }
 
     private static int Pieces(int length) => Math.Max(1, (length + Piece - 1) / Piece);
-
-    /// <summary>A body that does not say its length, so it travels chunked and the server learns its end only by reading it.</summary>
-    private sealed class UnsizedContent : HttpContent
-    {
-        private readonly byte[] _bytes;
-
-        public UnsizedContent(byte[] bytes)
-        {
-            _bytes = bytes;
-            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(TusClient.OffsetOctetStream);
-        }
-
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-    }
 }

@@ -100,6 +100,29 @@ public sealed class TusStaleRequestTests(GatewayFixture gateway) : IClassFixture
         Assert.Equal(TestData.Sha256Hex(file), TestData.Sha256Hex(await _tus.DownloadAsync(id)));
     }
 
+    [Fact]
+    public async Task A_patch_whose_bytes_were_all_committed_succeeds_even_when_taken_over_before_it_learns_its_body_ended()
+    {
+        var file = TestData.RandomBytes(3 * Chunk, seed: 2006);
+        var id = await _tus.CreateOkAsync(file.Length);
+
+        // Two whole pieces, sent chunked: the server stores and commits both, then waits to learn whether more follow.
+        var body = new UnsizedContent(file[..(2 * Chunk)], TusClient.OffsetOctetStream, holdBeforeEnd: true);
+        var response = _tus.PatchAsync(TusClient.PathOf(id), body, ("Upload-Offset", "0"));
+        await WaitForCommittedAsync(id, 2 * Chunk);
+        Assert.Equal(2 * Chunk, await _tus.OffsetAsync(id));
+        body.End();
+
+        using (var finished = await response.WaitAsync(Patience))
+        {
+            await HttpAssert.StatusAsync(finished, HttpStatusCode.NoContent);
+            Assert.Equal((2 * Chunk).ToString(System.Globalization.CultureInfo.InvariantCulture), TusClient.Header(finished, "Upload-Offset"));
+        }
+
+        await _tus.PatchOkAsync(id, 2 * Chunk, file[(2 * Chunk)..]);
+        Assert.Equal(TestData.Sha256Hex(file), TestData.Sha256Hex(await _tus.DownloadAsync(id)));
+    }
+
     /// <summary>
     /// PATCHes at offset 0 a body whose first piece and 5000 more bytes are the file's, then stalls; what it sends
     /// once released is garbage.
