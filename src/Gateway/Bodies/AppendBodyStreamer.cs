@@ -70,8 +70,9 @@ public static class AppendBodyStreamer
         {
             var closing = await SendAsync(ReadOnlyMemory<byte>.Empty, last: true);
 
-            // Without a digest every piece was committed as it landed: a request that took over the upload (or ended it)
-            // between the last piece and this call changes nothing about what this one stored, so it still succeeded.
+            // Without a digest every piece was committed as it landed: whatever happened between the last piece and this
+            // call (those bytes completed the upload, another request took it over, or someone ended it) changes nothing
+            // about what this request stored, so it still succeeded.
             if (closing.Error is { } error && (request.Digest is not null || stored is null))
             {
                 return new AppendOutcome(null, error, matched);

@@ -55,15 +55,7 @@ public sealed partial class UploadSessionGrain
         }
         else if (RefuseLeaseHolder(piece.Lease) is { } refusal)
         {
-            // The request's own bytes completed the upload before it knew its body had ended: closing it is no error.
-            var closesItsCompletion = _state.Status == UploadStatus.Completed && _lease.IsHeldBy(piece.Lease) && piece.Last && payload.Data.IsEmpty;
-            if (!closesItsCompletion)
-            {
-                return refusal;
-            }
-
-            _lease.End(_state.Offset);
-            return AppendProgress();
+            return refusal;
         }
 
         var start = _lease.Position;
