@@ -4,7 +4,6 @@ using Orleans.Concurrency;
 using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Statistics;
-using Orleans.Uploads.Grains.Videos;
 using Orleans.Utilities;
 
 namespace Orleans.Uploads.Grains.Sessions;
