@@ -25,7 +25,8 @@ public sealed class BenchClient : IDisposable
 
     public TusApiClient Tus { get; }
 
-    public static BenchClient Create(Uri baseAddress) => new(new HttpClient(new SocketsHttpHandler
+    /// <summary>A client of <paramref name="baseAddress"/> that sends <paramref name="access"/>'s API key on every request, when given.</summary>
+    public static BenchClient Create(Uri baseAddress, AccessKeys? access = null) => new(new HttpClient(new SocketsHttpHandler
     {
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         MaxConnectionsPerServer = int.MaxValue,
@@ -37,6 +38,7 @@ public sealed class BenchClient : IDisposable
         BaseAddress = baseAddress,
         Timeout = TimeSpan.FromMinutes(10),
         DefaultRequestVersion = HttpVersion.Version11,
+        DefaultRequestHeaders = { Authorization = access?.Authorization },
     });
 
     /// <summary>The baseline: the whole file as one streamed PUT.</summary>

@@ -75,7 +75,7 @@ public static class ScenarioRunner
 
         await using var servers = await ServerSet.StartAsync(scenario.Shape, directory, environment, options.ServerEnvironment);
         Console.WriteLine($"   servers: {string.Join(", ", servers.Processes.Select(p => $"{p.Role} pid {p.Pid}"))} at {servers.BaseAddress}");
-        using var client = BenchClient.Create(servers.BaseAddress);
+        using var client = BenchClient.Create(servers.BaseAddress, servers.Access);
         try
         {
             switch (scenario.Kind)

@@ -91,8 +91,9 @@ public sealed class ServerSet : IAsyncDisposable
     private static readonly ConcurrentDictionary<ServerProcess, byte> Live = new();
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    private ServerSet(Shape shape, Uri baseAddress, string dataDirectory, IReadOnlyList<ServerHandle> processes)
+    private ServerSet(Shape shape, Uri baseAddress, string dataDirectory, IReadOnlyList<ServerHandle> processes, AccessKeys? access = null)
     {
+        Access = access;
         Shape = shape;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
@@ -100,6 +101,9 @@ public sealed class ServerSet : IAsyncDisposable
     }
 
     public Shape Shape { get; }
+
+    /// <summary>The credentials our gateways run with (access control on, as in production); null for the baseline.</summary>
+    public AccessKeys? Access { get; }
 
     public Uri BaseAddress { get; }
 
@@ -147,14 +151,15 @@ public sealed class ServerSet : IAsyncDisposable
                 case Shape.Standalone:
                 {
                     var ports = GatewayPorts.Allocate();
-                    var settings = Merge(environment, extraEnvironment);
+                    var access = AccessKeys.Generate();
+                    var settings = Merge(Merge(access.GatewayEnvironment, environment), extraEnvironment);
                     settings["Cluster__SiloPort"] = Invariant(ports.SiloPort);
                     settings["Cluster__GatewayPort"] = Invariant(ports.OrleansGatewayPort);
                     var gateway = Start("gateway", RepositoryPaths.BuiltAssembly("Gateway", "Orleans.Uploads.Gateway"), dataDirectory, Environment("gateway", dataDirectory, settings), "--urls", $"http://127.0.0.1:{ports.HttpPort}");
                     started.Add(gateway);
                     var address = new Uri($"http://127.0.0.1:{ports.HttpPort}");
                     await WaitHealthyAsync(gateway, address);
-                    return new ServerSet(shape, address, dataDirectory, started);
+                    return new ServerSet(shape, address, dataDirectory, started, access);
                 }
 
                 default:
@@ -170,7 +175,8 @@ public sealed class ServerSet : IAsyncDisposable
                     started.Add(silo);
                     await WaitListeningAsync(silo, orleansGatewayPort);
 
-                    var gatewaySettings = Merge(environment, extraEnvironment);
+                    var access = AccessKeys.Generate();
+                    var gatewaySettings = Merge(Merge(access.GatewayEnvironment, environment), extraEnvironment);
                     gatewaySettings["Cluster__Mode"] = "Client";
                     gatewaySettings["Cluster__Clustering"] = "Localhost";
                     gatewaySettings["Cluster__GatewayPort"] = Invariant(orleansGatewayPort);
@@ -178,7 +184,7 @@ public sealed class ServerSet : IAsyncDisposable
                     started.Add(gateway);
                     var address = new Uri($"http://127.0.0.1:{httpPort}");
                     await WaitHealthyAsync(gateway, address);
-                    return new ServerSet(shape, address, dataDirectory, started);
+                    return new ServerSet(shape, address, dataDirectory, started, access);
                 }
             }
         }

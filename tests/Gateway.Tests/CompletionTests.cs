@@ -47,7 +47,7 @@ public sealed class CompletionTests(GatewayFixture gateway) : IClassFixture<Gate
         var video = await _api.UploadAsync("clip.mp4", file);
 
         Assert.Equal(TestData.Sha256Hex(file), video.GetProperty("fileHash").GetString());
-        Assert.Equal(JsonValueKind.Null, video.GetProperty("projectId").ValueKind);
+        Assert.Equal("default", video.GetProperty("projectId").GetString());
         Assert.Equal(JsonValueKind.Null, video.GetProperty("metadata").ValueKind);
     }
 

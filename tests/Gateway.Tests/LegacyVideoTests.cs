@@ -44,14 +44,14 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     }
 
     [Fact]
-    public async Task Form_post_without_a_project_is_accepted()
+    public async Task Form_post_without_a_project_belongs_to_the_default_project()
     {
         var file = TestData.RandomBytes(1234, seed: 53);
 
         using var response = await _api.SendLegacyUploadAsync("solo.webm", file);
 
         var video = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
-        Assert.Equal(JsonValueKind.Null, video.GetProperty("projectId").ValueKind);
+        Assert.Equal("default", video.GetProperty("projectId").GetString());
         Assert.Equal(TestData.StorageKey(video.GetProperty("id").GetGuid(), ".webm"), video.GetProperty("filename").GetString());
     }
 

@@ -68,7 +68,7 @@ public sealed class StatusTests(GatewayFixture gateway) : IClassFixture<GatewayF
         Assert.Equal(lastActivity.AddHours(1), status.GetProperty("expiresAt").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.Null, status.GetProperty("completedAt").ValueKind);
         Assert.Equal(JsonValueKind.Null, status.GetProperty("metadata").ValueKind);
-        Assert.Equal(JsonValueKind.Null, status.GetProperty("projectId").ValueKind);
+        Assert.Equal("default", status.GetProperty("projectId").GetString());
     }
 
     [Fact]

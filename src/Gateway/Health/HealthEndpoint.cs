@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Uploads.Gateway.Access;
 
 namespace Orleans.Uploads.Gateway.Health;
 
@@ -11,9 +12,24 @@ public static class HealthEndpoint
         .AddCheck<ClusterHealthCheck>("cluster")
         .AddCheck<StorageHealthCheck>("storage");
 
-    /// <summary><c>GET /health</c>: 200 when every part is healthy, 503 otherwise, with each part's report.</summary>
-    public static IEndpointConventionBuilder MapUploadHealth(this IEndpointRouteBuilder routes) =>
-        routes.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteAsync });
+    /// <summary>
+    /// <c>GET /health</c>: 200 when every part is healthy, 503 otherwise, with each part's report, for callers only (it
+    /// names silos and storage). Probes need no credential: <c>/health/live</c> answers while the process serves HTTP,
+    /// <c>/health/ready</c> runs the checks and says only healthy or not.
+    /// </summary>
+    public static IEndpointRouteBuilder MapUploadHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteAsync }).RequireAuthorization(AccessSchemes.CallersOnly);
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteStatusAsync }).AllowAnonymous();
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = WriteStatusAsync }).AllowAnonymous();
+        return routes;
+    }
+
+    private static Task WriteStatusAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(http.Response.Body, new { status = report.Status.ToString().ToLowerInvariant() }, cancellationToken: http.RequestAborted);
+    }
 
     private static Task WriteAsync(HttpContext http, HealthReport report)
     {

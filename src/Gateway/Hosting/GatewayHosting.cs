@@ -4,6 +4,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Health;
 using Orleans.Uploads.Gateway.Problems;
@@ -41,6 +43,7 @@ public static class GatewayHosting
                 Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).Replace(" ", "", StringComparison.Ordinal)));
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.AddUploadAccess();
         services.AddSingleton<UploadLayoutCache>();
         services.AddSingleton(provider => new BodyBuffers(provider.GetRequiredService<IOptions<GatewayOptions>>().Value.BodyBufferBytes));
         services.AddUploadHealthChecks();
@@ -48,8 +51,8 @@ public static class GatewayHosting
         services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) => cors.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(gateway.Value.AllowedOrigins)
             .AllowAnyMethod()
-            .WithHeaders([.. TusProtocol.RequestHeaders, UploadEndpoints.ChunkHashHeader])
-            .WithExposedHeaders(TusProtocol.ResponseHeaders)));
+            .WithHeaders([.. TusProtocol.RequestHeaders, UploadEndpoints.ChunkHashHeader, HeaderNames.Authorization, AccessSchemes.UploadTokenHeader])
+            .WithExposedHeaders([.. TusProtocol.ResponseHeaders, AccessSchemes.UploadTokenResponseHeader])));
         services.AddRateLimiter(limiter => limiter.OnRejected = async (context, _) =>
         {
             context.HttpContext.Response.Headers.RetryAfter = "60";
@@ -77,6 +80,7 @@ public static class GatewayHosting
         app.UseHttpMethodOverride();
         app.UseRouting();
         app.UseCors(CorsPolicy);
+        app.UseUploadAccess();
         app.UseRateLimiter();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapUploadEndpoints();

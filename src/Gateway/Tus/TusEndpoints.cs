@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
+using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Uploads;
@@ -26,13 +27,14 @@ public static class TusEndpoints
     public static IEndpointRouteBuilder MapTusEndpoints(this IEndpointRouteBuilder routes)
     {
         var files = routes.MapGroup("/files").AddEndpointFilter(RequireTusResumable);
-        files.MapMethods("/", [HttpMethods.Options], Options);
-        files.MapMethods("/{uploadId}", [HttpMethods.Options], Options);
+        // OPTIONS describes the server, nothing of anyone's: clients ask it before they hold credentials.
+        files.MapMethods("/", [HttpMethods.Options], Options).AllowAnonymous();
+        files.MapMethods("/{uploadId}", [HttpMethods.Options], Options).AllowAnonymous();
         files.MapPost("/", CreateAsync).RequireRateLimiting(UploadEndpoints.InitiateRateLimit);
-        files.MapMethods("/{uploadId}", [HttpMethods.Head], HeadAsync);
-        files.MapPatch("/{uploadId}", PatchAsync);
-        files.MapDelete("/{uploadId}", TerminateAsync);
-        files.MapGet("/{uploadId}", DownloadAsync);
+        files.MapMethods("/{uploadId}", [HttpMethods.Head], HeadAsync).RequireUploadAccess();
+        files.MapPatch("/{uploadId}", PatchAsync).RequireUploadAccess();
+        files.MapDelete("/{uploadId}", TerminateAsync).RequireUploadAccess();
+        files.MapGet("/{uploadId}", DownloadAsync).AcceptAccessTokenInQuery();
         return routes;
     }
 
@@ -61,7 +63,8 @@ public static class TusEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers)
+    private static async Task<IResult> CreateAsync(
+        HttpContext http, IGrainFactory grains, IOptions<UploadOptions> options, BodyBuffers buffers, UploadAccess access, UploadTokens tokens)
     {
         var request = http.Request;
         if (!TusMetadata.TryParse(request.Headers[TusProtocol.UploadMetadata], out var metadata, out var metadataError))
@@ -81,10 +84,26 @@ public static class TusEndpoints
             return lengthError;
         }
 
-        var projectId = TusMetadata.Value(metadata, "projectId", "project_id");
-        if (ProjectIdProblem.Check(projectId) is { } invalidProject)
+        var requestedProject = TusMetadata.Value(metadata, "projectId", "project_id");
+        if (ProjectIdProblem.Check(requestedProject) is { } invalidProject)
         {
             return invalidProject;
+        }
+
+        var caller = Caller.Of(http);
+        var projectId = ProjectIds.OrDefault(requestedProject);
+        if (!caller.MayUseProject(projectId))
+        {
+            return AccessProblems.ProjectForbidden(projectId);
+        }
+
+        foreach (var part in parts ?? [])
+        {
+            // A part the caller may not use is, to it, no upload at all: folding it in would hand over its owner's bytes.
+            if (!await access.AllowsAsync(caller, part))
+            {
+                return ToTusProblem(SessionErrors.CannotConcatenate(part, PartInfo.NotAPartialUpload));
+            }
         }
 
         var filename = TusMetadata.Value(metadata, "filename", "name")
@@ -98,7 +117,9 @@ public static class TusEndpoints
             return created.Error!.ToProblem();
         }
 
+        access.Remember(uploadId, projectId);
         http.Response.Headers.Location = TusProtocol.UploadPath(uploadId);
+        http.Response.Headers[AccessSchemes.UploadTokenResponseHeader] = tokens.Issue(uploadId, projectId);
         SetExpires(http, snapshot);
         if (request.ContentType == TusProtocol.OffsetOctetStream && request.ContentLength is not 0)
         {
@@ -219,14 +240,14 @@ public static class TusEndpoints
         };
     }
 
-    private static async Task<IResult> DownloadAsync(string uploadId, IGrainFactory grains, IVideoStore store)
+    private static async Task<IResult> DownloadAsync(string uploadId, HttpContext http, IGrainFactory grains, IVideoStore store)
     {
         if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))
         {
             return notFound;
         }
 
-        return await VideoEndpoints.StreamAsync(id, grains, store);
+        return await VideoEndpoints.StreamAsync(id, Caller.Of(http), grains, store);
     }
 
     /// <summary>Streams the request body into the session, verifying Upload-Checksum when sent.</summary>

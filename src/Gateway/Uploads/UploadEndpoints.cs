@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Grains.Sessions;
@@ -21,16 +22,17 @@ public static class UploadEndpoints
     {
         var uploads = routes.MapGroup("/api/uploads");
         uploads.MapPost("/initiate", InitiateAsync).RequireRateLimiting(InitiateRateLimit);
-        uploads.MapGet("/statistics", GetStatisticsAsync);
-        uploads.MapPut("/{uploadId}/chunks/{chunkNumber}", PutChunkAsync);
-        uploads.MapGet("/{uploadId}", GetAsync);
-        uploads.MapPost("/{uploadId}/complete", CompleteAsync);
-        uploads.MapDelete("/{uploadId}", CancelAsync);
-        uploads.MapGet("/{uploadId}/ws", UploadProgressSocket.HandleAsync);
+        uploads.MapGet("/statistics", GetStatisticsAsync).RequireAuthorization(AccessSchemes.CallersOnly);
+        uploads.MapPut("/{uploadId}/chunks/{chunkNumber}", PutChunkAsync).RequireUploadAccess();
+        uploads.MapGet("/{uploadId}", GetAsync).RequireUploadAccess();
+        uploads.MapPost("/{uploadId}/complete", CompleteAsync).RequireUploadAccess();
+        uploads.MapDelete("/{uploadId}", CancelAsync).RequireUploadAccess();
+        uploads.MapGet("/{uploadId}/ws", UploadProgressSocket.HandleAsync).RequireUploadAccess().AcceptAccessTokenInQuery();
         return routes;
     }
 
-    private static async Task<IResult> InitiateAsync(HttpContext http, IGrainFactory grains, UploadLayoutCache layouts, IOptions<JsonOptions> json)
+    private static async Task<IResult> InitiateAsync(
+        HttpContext http, IGrainFactory grains, UploadLayoutCache layouts, UploadAccess access, UploadTokens tokens, IOptions<JsonOptions> json)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -57,6 +59,12 @@ public static class UploadEndpoints
             return invalidProject;
         }
 
+        var projectId = ProjectIds.OrDefault(request.ProjectId);
+        if (!Caller.Of(http).MayUseProject(projectId))
+        {
+            return AccessProblems.ProjectForbidden(projectId);
+        }
+
         if (!RequestRules.TryReadMetadata(request.Metadata, out var metadataJson, out var metadataError))
         {
             return Problem.BadRequest("invalid_metadata", metadataError!);
@@ -64,14 +72,15 @@ public static class UploadEndpoints
 
         var uploadId = Guid.NewGuid();
         var result = await grains.GetGrain<IUploadSessionGrain>(uploadId).InitiateAsync(new InitiateUpload(
-            request.Filename ?? "", request.FileSize, request.ProjectId, request.ChunkSize, request.FileHash, metadataJson));
+            request.Filename ?? "", request.FileSize, projectId, request.ChunkSize, request.FileHash, metadataJson));
         if (result.Value is not { } session)
         {
             return result.Error!.ToProblem();
         }
 
         layouts.Remember(uploadId, new UploadLayout(session.TotalSize!.Value, session.ChunkSize));
-        return TypedResults.Created($"/api/uploads/{uploadId}", InitiateUploadResponse.From(session));
+        access.Remember(uploadId, projectId);
+        return TypedResults.Created($"/api/uploads/{uploadId}", InitiateUploadResponse.From(session, tokens.Issue(uploadId, projectId)));
     }
 
     private static async Task<IResult> PutChunkAsync(string uploadId, string chunkNumber, HttpContext http, IGrainFactory grains, UploadLayoutCache layouts, BodyBuffers buffers)

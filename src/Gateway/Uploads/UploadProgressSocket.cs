@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Orleans.Uploads.Gateway.Access;
+using Orleans.Uploads.Gateway.Hosting;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Grains.Sessions;
 
@@ -17,11 +19,19 @@ public static class UploadProgressSocket
 {
     private static readonly TimeSpan Renewal = IUploadProgressGrain.WatchDuration / 2;
 
-    public static async Task<IResult> HandleAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json)
+    public static async Task<IResult> HandleAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json, IOptions<GatewayOptions> gateway)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
             return Problem.BadRequest("websocket_required", "connect with a WebSocket to receive progress updates");
+        }
+
+        // Browsers let any page open a WebSocket to any host; the Origin it sends is what tells pages apart.
+        var allowed = gateway.Value.AllowedOrigins;
+        if (allowed.Length > 0 && http.Request.Headers.Origin.ToString() is { Length: > 0 } origin
+            && !allowed.Contains(origin, StringComparer.OrdinalIgnoreCase))
+        {
+            return AccessProblems.OriginForbidden(origin);
         }
 
         if (!UploadIdRoute.TryParse(uploadId, out var id, out var notFound))

@@ -3,9 +3,10 @@ using Orleans.Uploads.Grains.Sessions;
 
 namespace Orleans.Uploads.Gateway.Uploads;
 
-public sealed record InitiateUploadResponse(Guid UploadId, int ChunkSize, int TotalChunks, UploadStatus Status, DateTimeOffset ExpiresAt)
+/// <summary>The answer to initiate. <c>uploadToken</c> opens this one upload: a backend hands it, with the id, to the browser that sends the bytes.</summary>
+public sealed record InitiateUploadResponse(Guid UploadId, string UploadToken, int ChunkSize, int TotalChunks, UploadStatus Status, DateTimeOffset ExpiresAt)
 {
-    public static InitiateUploadResponse From(UploadSnapshot s) => new(s.UploadId, s.ChunkSize, s.TotalChunks, s.Status, s.ExpiresAt);
+    public static InitiateUploadResponse From(UploadSnapshot s, string uploadToken) => new(s.UploadId, uploadToken, s.ChunkSize, s.TotalChunks, s.Status, s.ExpiresAt);
 }
 
 public sealed record ChunkResponse(

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Grains.Configuration;
@@ -27,7 +28,7 @@ public static class LegacyVideoUpload
             return Problem.Create(StatusCodes.Status415UnsupportedMediaType, "multipart_required", "send the video as multipart/form-data with a 'file' part");
         }
 
-        var upload = new LegacyUploadState(grains, options.Value.ChunkSize, buffers);
+        var upload = new LegacyUploadState(grains, Caller.Of(http), options.Value.ChunkSize, buffers);
         try
         {
             var reader = new MultipartReader(boundary, request.Body);
@@ -80,8 +81,12 @@ public static class LegacyVideoUpload
         return new string(buffer, 0, read);
     }
 
-    /// <summary>One form post's way through an upload session; problems come back as results, failures cancel the session.</summary>
-    private sealed class LegacyUploadState(IGrainFactory grains, int chunkSize, BodyBuffers buffers)
+    /// <summary>
+    /// One form post's way through an upload session; problems come back as results, failures cancel the session. The
+    /// caller must be allowed the project: checked as soon as the form names it, or, when it names none, before the
+    /// upload completes (in the project <c>default</c>), so a refused post never becomes a video.
+    /// </summary>
+    private sealed class LegacyUploadState(IGrainFactory grains, Caller caller, int chunkSize, BodyBuffers buffers)
     {
         private IUploadSessionGrain? _session;
         private string? _projectId;
@@ -92,6 +97,11 @@ public static class LegacyVideoUpload
             if (ProjectIdProblem.Check(projectId, "project_id") is { } invalidProject)
             {
                 return await RejectAsync(invalidProject);
+            }
+
+            if (!caller.MayUseProject(projectId))
+            {
+                return await RejectAsync(AccessProblems.ProjectForbidden(projectId));
             }
 
             _projectId = projectId;
@@ -139,6 +149,11 @@ public static class LegacyVideoUpload
             if (_received == 0)
             {
                 return await RejectAsync(Problem.BadRequest("empty_file", "the uploaded file is empty"));
+            }
+
+            if (_projectId is null && !caller.MayUseProject(ProjectIds.Default))
+            {
+                return await RejectAsync(AccessProblems.ProjectForbidden(ProjectIds.Default));
             }
 
             var declared = await grains.GetGrain<IAppendUploadGrain>(_session.GetPrimaryKey()).DeclareLengthAsync(_received);

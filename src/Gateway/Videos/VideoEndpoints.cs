@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
+using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Grains.Storage;
@@ -18,7 +19,7 @@ public static class VideoEndpoints
         videos.MapPost("/", LegacyVideoUpload.HandleAsync).RequireRateLimiting(UploadEndpoints.InitiateRateLimit);
         videos.MapGet("/", ListAsync);
         videos.MapGet("/{videoId}", GetAsync);
-        videos.MapGet("/{videoId}/content", GetContentAsync);
+        videos.MapGet("/{videoId}/content", GetContentAsync).AcceptAccessTokenInQuery();
         return routes;
     }
 
@@ -26,9 +27,9 @@ public static class VideoEndpoints
         ContentTypes.TryGetContentType(filename, out var type) ? type : "application/octet-stream";
 
     /// <summary>Streams a stored video (HTTP Range supported), or answers why it cannot.</summary>
-    public static async Task<IResult> StreamAsync(Guid videoId, IGrainFactory grains, IVideoStore store)
+    public static async Task<IResult> StreamAsync(Guid videoId, Caller caller, IGrainFactory grains, IVideoStore store)
     {
-        if (await grains.GetGrain<IVideoGrain>(videoId).GetAsync() is not { } video)
+        if (await FindAsync(videoId, caller, grains) is not { } video)
         {
             return VideoNotFound();
         }
@@ -42,9 +43,9 @@ public static class VideoEndpoints
         return TypedResults.Stream(content, ContentTypeOf(video.Filename), video.OriginalName, video.CreatedAt, entityTag, enableRangeProcessing: true);
     }
 
-    private static async Task<IResult> GetAsync(string videoId, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string videoId, HttpContext http, IGrainFactory grains)
     {
-        if (!Guid.TryParse(videoId, out var id) || await grains.GetGrain<IVideoGrain>(id).GetAsync() is not { } video)
+        if (!Guid.TryParse(videoId, out var id) || await FindAsync(id, Caller.Of(http), grains) is not { } video)
         {
             return VideoNotFound();
         }
@@ -52,7 +53,7 @@ public static class VideoEndpoints
         return TypedResults.Ok(VideoResponse.From(video));
     }
 
-    private static async Task<IResult> ListAsync(string? projectId, IGrainFactory grains)
+    private static async Task<IResult> ListAsync(string? projectId, HttpContext http, IGrainFactory grains)
     {
         if (string.IsNullOrEmpty(projectId))
         {
@@ -64,12 +65,21 @@ public static class VideoEndpoints
             return invalidProject;
         }
 
+        if (!Caller.Of(http).MayUseProject(projectId))
+        {
+            return AccessProblems.ProjectForbidden(projectId);
+        }
+
         var videos = await grains.GetGrain<IProjectVideosGrain>(projectId).ListAsync();
         return TypedResults.Ok(videos.Select(VideoResponse.From).ToArray());
     }
 
-    private static Task<IResult> GetContentAsync(string videoId, IGrainFactory grains, IVideoStore store) =>
-        Guid.TryParse(videoId, out var id) ? StreamAsync(id, grains, store) : Task.FromResult(VideoNotFound());
+    private static Task<IResult> GetContentAsync(string videoId, HttpContext http, IGrainFactory grains, IVideoStore store) =>
+        Guid.TryParse(videoId, out var id) ? StreamAsync(id, Caller.Of(http), grains, store) : Task.FromResult(VideoNotFound());
+
+    /// <summary>The video, if it exists and the caller may see it (its project, or its upload's token); null reads as unknown.</summary>
+    private static async Task<VideoRecord?> FindAsync(Guid videoId, Caller caller, IGrainFactory grains) =>
+        await grains.GetGrain<IVideoGrain>(videoId).GetAsync() is { } video && caller.MayUse(video.UploadId, video.ProjectId) ? video : null;
 
     private static IResult VideoNotFound() => Problem.NotFound("video_not_found", "no video has this id");
 }

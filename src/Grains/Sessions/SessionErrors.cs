@@ -7,6 +7,9 @@ public static class SessionErrors
 
     public static UploadError Invalid(string detail) => new(UploadErrorCode.InvalidRequest, detail);
 
+    /// <summary>Why a final upload cannot take <paramref name="part"/>; an unknown part reads as <see cref="PartInfo.NotAPartialUpload"/>.</summary>
+    public static UploadError CannotConcatenate(Guid part, string reason) => Invalid($"upload {part:N} cannot be concatenated: {reason}");
+
     public static UploadError StorageUnavailable() => new(UploadErrorCode.StorageUnavailable, "the chunk store could not be written; try again");
 
     public static UploadError FileTooLarge(long size, long limit) =>

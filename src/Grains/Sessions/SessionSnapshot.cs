@@ -18,7 +18,7 @@ public static class SessionSnapshot
         {
             UploadId = uploadId,
             Filename = state.Filename,
-            ProjectId = state.ProjectId,
+            ProjectId = ProjectIds.OrDefault(state.ProjectId),
             TotalSize = state.TotalSize,
             ChunkSize = state.ChunkSize,
             TotalChunks = layout?.TotalChunks ?? 0,

@@ -112,7 +112,7 @@ public sealed partial class UploadSessionGrain
         {
             Id = UploadId,
             UploadId = UploadId,
-            ProjectId = _state.ProjectId,
+            ProjectId = ProjectIds.OrDefault(_state.ProjectId),
             Filename = storageKey,
             OriginalName = _state.Filename,
             Size = layout.TotalSize,
@@ -120,10 +120,7 @@ public sealed partial class UploadSessionGrain
             FileHash = fileHash,
             MetadataJson = _state.MetadataJson,
         });
-        if (_state.ProjectId is { } projectId)
-        {
-            await GrainFactory.GetGrain<IProjectVideosGrain>(projectId).AddAsync(video);
-        }
+        await GrainFactory.GetGrain<IProjectVideosGrain>(ProjectIds.OrDefault(video.ProjectId)).AddAsync(video);
 
         var from = _state.Status;
         _state.Status = UploadStatus.Completed;

@@ -128,7 +128,7 @@ public sealed partial class UploadSessionGrain
         _state.Mode = request.Mode;
         _state.Filename = filename;
         _state.Extension = FileNamePolicy.ExtensionOf(filename);
-        _state.ProjectId = request.ProjectId;
+        _state.ProjectId = ProjectIds.OrDefault(request.ProjectId);
         _state.TotalSize = fileSize;
         _state.Kind = request.Kind;
         _state.Parts = request.Parts ?? [];

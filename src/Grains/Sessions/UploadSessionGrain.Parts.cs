@@ -7,7 +7,7 @@ namespace Orleans.Uploads.Grains.Sessions;
 public sealed partial class UploadSessionGrain
 {
     public Task<PartInfo> DescribePartAsync() => Task.FromResult(
-        _state.Kind != UploadKind.Partial ? new PartInfo(false, 0, "it is not a partial upload")
+        _state.Kind != UploadKind.Partial ? new PartInfo(false, 0, PartInfo.NotAPartialUpload)
         : _state.PartReleased ? new PartInfo(false, 0, "it was already concatenated")
         : _state.Status != UploadStatus.Completed ? new PartInfo(false, 0, "it is not finished")
         : new PartInfo(true, _state.TotalSize!.Value, ""));
@@ -37,7 +37,7 @@ public sealed partial class UploadSessionGrain
             var info = await GrainFactory.GetGrain<IUploadPartGrain>(part).DescribePartAsync();
             if (!info.IsUsable)
             {
-                return SessionErrors.Invalid($"upload {part:N} cannot be concatenated: {info.Reason}");
+                return SessionErrors.CannotConcatenate(part, info.Reason);
             }
 
             total += info.Size;

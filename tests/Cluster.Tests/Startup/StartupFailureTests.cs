@@ -12,7 +12,8 @@ public sealed class StartupFailureTests
     {
         using var directory = new TempDirectory("startup");
         var nobodyListens = FreePort.Next();
-        var environment = new Dictionary<string, string>
+        // A cluster gateway needs credentials before anything else: give it some, so the database is what fails.
+        var environment = new Dictionary<string, string>(AccessKeys.Generate().GatewayEnvironment)
         {
             ["Cluster__Mode"] = "Client",
             ["Cluster__Clustering"] = "Postgres",

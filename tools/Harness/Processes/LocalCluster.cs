@@ -31,6 +31,9 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public List<GatewayServer?> Gateways { get; } = [];
 
+    /// <summary>The API key (every project) and upload-token signing key every gateway of this cluster is started with.</summary>
+    public AccessKeys Access { get; } = AccessKeys.Generate();
+
     /// <summary>The shared storage directory (temp_uploads/ and uploads/ below it).</summary>
     public string StorageDirectory => Path.Combine(_directory, "storage");
 
@@ -106,7 +109,7 @@ public sealed class LocalCluster : IAsyncDisposable
         if (Gateways[index] is null || Gateways[index]!.Process.HasExited)
         {
             var environment = new Dictionary<string, string>(ClusterEnvironment) { ["Cluster__Mode"] = "Client" };
-            Gateways[index] = await GatewayServer.StartAsync(WorkingDirectory($"gateway{index}"), _gatewayPorts[index], environment);
+            Gateways[index] = await GatewayServer.StartAsync(WorkingDirectory($"gateway{index}"), _gatewayPorts[index], environment, Access);
         }
     }
 
@@ -126,6 +129,7 @@ public sealed class LocalCluster : IAsyncDisposable
             $"silo{i}     silo port {silo.Ports.SiloPort}, gateway port {silo.Ports.GatewayPort.ToString(CultureInfo.InvariantCulture)} (pid {silo.Process.Id})"));
         lines.AddRange(Gateways.OfType<GatewayServer>().Select((gateway, i) => $"gateway{i}  {gateway.BaseAddress} (pid {gateway.Process.Id})"));
         lines.Add($"storage   {StorageDirectory}");
+        lines.Add($"api key   {Access.ApiKey} (every project; send it as 'Authorization: Bearer <key>', made for this run only)");
         return string.Join(Environment.NewLine, lines);
     }
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Orleans.Uploads.Harness;
 
 /// <summary>
-/// When a started server is ready, decided by asking it (its /health, or a port that accepts connections), never by a
+/// When a started server is ready, decided by asking it (its /health/ready, or a port that accepts connections), never by a
 /// fixed sleep; a process that exits or never gets ready is killed and fails with its own output.
 /// </summary>
 public sealed partial class ServerProcess
@@ -24,14 +24,14 @@ public sealed partial class ServerProcess
         }
     }
 
-    /// <summary>Until <c>GET /health</c> at <paramref name="baseAddress"/> answers with a success.</summary>
+    /// <summary>Until <c>GET /health/ready</c> (the probe that needs no credential) at <paramref name="baseAddress"/> answers with a success.</summary>
     public async Task WaitUntilHealthyAsync(Uri baseAddress, TimeSpan? timeout = null)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         await WaitUntilReadyAsync(
             async () =>
             {
-                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
                 return response.IsSuccessStatusCode;
             },
             $"the {Name} to report healthy",

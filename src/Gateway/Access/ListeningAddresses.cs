@@ -1,0 +1,49 @@
+using System.Net;
+
+namespace Orleans.Uploads.Gateway.Access;
+
+/// <summary>
+/// Where the gateway will listen, read from the same settings Kestrel reads (<c>Urls</c> or <c>--urls</c>, <c>Kestrel:Endpoints</c>,
+/// <c>HTTP_PORTS</c>), before it listens: open mode is allowed only when every one of them is on loopback.
+/// </summary>
+public static class ListeningAddresses
+{
+    /// <summary>Kestrel's own default when nothing is configured.</summary>
+    private const string KestrelDefault = "http://localhost:5000";
+
+    public static IReadOnlyList<string> Of(IConfiguration configuration)
+    {
+        var urls = new List<string>();
+        if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured)
+        {
+            urls.AddRange(configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        urls.AddRange(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(endpoint => endpoint["Url"]).OfType<string>());
+        foreach (var key in new[] { WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey })
+        {
+            // Ports alone bind every address.
+            urls.AddRange((configuration[key] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(port => $"http://*:{port}"));
+        }
+
+        return urls.Count > 0 ? urls : [KestrelDefault];
+    }
+
+    /// <summary>Whether <paramref name="url"/> is reachable from this machine only (a loopback address, localhost, or a Unix socket).</summary>
+    public static bool IsLoopback(string url)
+    {
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        return address.IsUnixPipe
+            || string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
+}
