@@ -58,6 +58,7 @@ public abstract class RealClusterFixture : IAsyncLifetime
             {
                 BaseAddress = Cluster.Gateways[index]!.BaseAddress,
                 Timeout = RequestTimeout,
+                DefaultRequestHeaders = { Authorization = Cluster.Access.Authorization },
             };
             _http.Add(http);
             _gateways.Add(new UploadsApiClient(http, name, Output));
