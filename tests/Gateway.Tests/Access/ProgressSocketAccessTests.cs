@@ -2,7 +2,6 @@
 // query string; it still needs a credential, and a page from an origin that is not allowed is refused even with one.
 
 using Orleans.Uploads.Gateway.Access;
-using Orleans.Uploads.Gateway.Tests.Support;
 
 namespace Orleans.Uploads.Gateway.Tests.Access;
 

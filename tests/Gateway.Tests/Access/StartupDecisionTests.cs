@@ -5,7 +5,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Hosting;
 using Orleans.Uploads.Gateway.Tests.Support;
