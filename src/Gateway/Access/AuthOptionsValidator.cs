@@ -98,7 +98,9 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             }
         }
 
-        if (!string.IsNullOrEmpty(jwt.Authority) && !Uri.TryCreate(jwt.Authority, UriKind.Absolute, out _))
+        // On Unix "/path" parses as an absolute file: URI; an authority is only ever an http(s) URL.
+        if (!string.IsNullOrEmpty(jwt.Authority)
+            && !(Uri.TryCreate(jwt.Authority, UriKind.Absolute, out var authority) && (authority.Scheme == Uri.UriSchemeHttps || authority.Scheme == Uri.UriSchemeHttp)))
         {
             failures.Add("Auth:Jwt:Authority must be an absolute URL.");
         }

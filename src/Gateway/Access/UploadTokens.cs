@@ -47,6 +47,9 @@ public sealed class UploadTokens
 
             // Gateways of a cluster may disagree on the time by a little, never by the default five minutes.
             ClockSkew = TimeSpan.FromSeconds(30),
+
+            // Expiry is judged by the clock tokens are issued by (the default validator reads the wall clock instead).
+            LifetimeValidator = (notBefore, expires, _, parameters) => IsCurrent(notBefore, expires, time.GetUtcNow().UtcDateTime, parameters.ClockSkew),
         };
     }
 
@@ -81,6 +84,10 @@ public sealed class UploadTokens
             [new Claim(Caller.UploadClaim, uploadId.ToString("N")), new Claim(ClaimTypes.Name, "upload-token:" + uploadId.ToString("N"))],
             AccessSchemes.UploadToken);
     }
+
+    /// <summary>Whether a token's lifetime includes <paramref name="now"/>, give or take <paramref name="skew"/>; a token without an expiry never is.</summary>
+    private static bool IsCurrent(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew) =>
+        expires is { } end && now - skew < end.ToUniversalTime() && (notBefore is not { } start || start.ToUniversalTime() <= now + skew);
 
     /// <summary>A key named by a digest of itself, so a token says which key signed it and rotation needs no bookkeeping.</summary>
     private static SymmetricSecurityKey ToSecurityKey(string secret)
