@@ -37,6 +37,9 @@ public sealed class Caller
 
     public bool MaySeeEveryProject => _projects.Contains(AllProjects);
 
+    /// <summary>Whether any project at all is open to this caller (an upload token alone opens none).</summary>
+    public bool MayUseSomeProject => _projects.Count > 0;
+
     /// <summary>The caller of this request, read once from its authenticated user.</summary>
     public static Caller Of(HttpContext http)
     {

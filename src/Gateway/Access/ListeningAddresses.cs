@@ -20,9 +20,9 @@ public static class ListeningAddresses
         }
 
         urls.AddRange(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(endpoint => endpoint["Url"]).OfType<string>());
-        foreach (var key in new[] { WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey })
+        // Ports alone bind every address; Kestrel reads them only when no URL is set (containers set them by default).
+        foreach (var key in urls.Count > 0 ? [] : new[] { WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey })
         {
-            // Ports alone bind every address.
             urls.AddRange((configuration[key] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(port => $"http://*:{port}"));
         }
 

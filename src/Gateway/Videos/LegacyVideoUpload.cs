@@ -120,6 +120,12 @@ public static class LegacyVideoUpload
                 return await RejectAsync(Problem.BadRequest("too_many_files", "send one 'file' part per request"));
             }
 
+            if (_projectId is null && !caller.MayUseSomeProject)
+            {
+                // No project field that may still follow could make this post acceptable: refuse before taking the file.
+                return AccessProblems.ProjectForbidden(ProjectIds.Default);
+            }
+
             var session = _session = grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
             var started = await session.InitiateAsync(new InitiateUpload(filename, FileSize: null, _projectId, chunkSize, Mode: UploadMode.Append));
             if (started.Error is { } refused)

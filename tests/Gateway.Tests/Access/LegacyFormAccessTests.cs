@@ -4,6 +4,7 @@
 using System.Net;
 using Orleans.Uploads.Gateway.Tests.Support;
 using Orleans.Uploads.Harness;
+using Orleans.Uploads.TestSupport;
 
 namespace Orleans.Uploads.Gateway.Tests.Access;
 
@@ -35,6 +36,32 @@ public sealed class LegacyFormAccessTests(AccessGatewayFixture gateway) : IClass
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.Forbidden, "project_forbidden");
         Assert.Contains("'default'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await AssertNoVideoNamedAsync(name);
+    }
+
+    [Fact]
+    public async Task Form_post_with_only_an_upload_token_is_refused_before_its_file_is_taken()
+    {
+        using var owner = new Owner(gateway);
+        var upload = await owner.StartChunkedAsync(Owner.NewFile(), chunksStored: 0);
+        using var client = gateway.ClientWithUploadToken(upload.Token);
+
+        // The file part stops half-way and never resumes: only an answer given before the file is read ends this request.
+        var file = new PausingContent(TestData.RandomBytes(3 * GatewayFixture.ChunkSize, seed: 7304), pauseAt: GatewayFixture.ChunkSize, "video/mp4");
+        using var form = new MultipartFormDataContent { { file, "file", "token-only.webm" } };
+        try
+        {
+            using var response = await client.PostAsync(new Uri("/api/videos", UriKind.Relative), form);
+
+            await HttpAssert.ProblemAsync(response, HttpStatusCode.Forbidden, "project_forbidden");
+            Assert.DoesNotContain(Directory.EnumerateFiles(gateway.TempDirectory), path => !path.Contains(upload.Id.ToString("N"), StringComparison.Ordinal));
+        }
+        finally
+        {
+            file.Resume();
+
+            // The class's other tests expect no open upload.
+            using var cancelled = await owner.Api.SendCancelAsync(upload.Id);
+        }
     }
 
     [Fact]

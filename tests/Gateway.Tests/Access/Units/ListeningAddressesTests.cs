@@ -60,6 +60,15 @@ public sealed class ListeningAddressesTests
     }
 
     [Fact]
+    public void Ports_are_ignored_once_a_url_is_set_as_kestrel_ignores_them()
+    {
+        // Official .NET container images set ASPNETCORE_HTTP_PORTS=8080; a loopback Urls still wins, as in Kestrel.
+        var urls = ListeningAddresses.Of(Configuration(("Urls", "http://127.0.0.1:5000"), ("HTTP_PORTS", "8080")));
+
+        Assert.Equal(["http://127.0.0.1:5000"], urls);
+    }
+
+    [Fact]
     public void Every_source_counts_together()
     {
         var urls = ListeningAddresses.Of(Configuration(("Urls", "http://localhost:5000"), ("Kestrel:Endpoints:Other:Url", "http://0.0.0.0:9000")));
