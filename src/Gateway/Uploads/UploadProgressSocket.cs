@@ -70,17 +70,36 @@ public static class UploadProgressSocket
     {
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _ = DrainIncomingAsync(socket, closed);
-        while (true)
+        try
         {
-            var message = JsonSerializer.SerializeToUtf8Bytes(new { type = "status_update", data = UploadStatusResponse.From(snapshot) }, json);
-            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, closed.Token);
-            if (!snapshot.Status.AcceptsBytes())
+            while (true)
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "upload " + snapshot.Status.ToString().ToLowerInvariant(), CancellationToken.None);
-                return;
-            }
+                var message = JsonSerializer.SerializeToUtf8Bytes(new { type = "status_update", data = UploadStatusResponse.From(snapshot) }, json);
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, closed.Token);
+                if (!snapshot.Status.AcceptsBytes())
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "upload " + snapshot.Status.ToString().ToLowerInvariant(), CancellationToken.None);
+                    return;
+                }
 
-            snapshot = await NextAsync(session, watcher, updates, closed.Token);
+                snapshot = await NextAsync(session, watcher, updates, closed.Token);
+            }
+        }
+        catch (OperationCanceledException) when (closed.IsCancellationRequested)
+        {
+            // The client left (closed its side, or dropped the connection): not an error. A close it sent is answered,
+            // which completes the closing handshake on its side.
+            if (socket.State == WebSocketState.CloseReceived)
+            {
+                try
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed by the client", CancellationToken.None);
+                }
+                catch (WebSocketException)
+                {
+                    // Gone meanwhile.
+                }
+            }
         }
     }
 

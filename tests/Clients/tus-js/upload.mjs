@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 // Uploads one file to a tus 1.0.0 endpoint with the real tus-js-client (its Node build), for the end-to-end tests.
 //
-//   node upload.mjs --endpoint URL --file PATH --mode whole|chunked|parallel|resume
-//                   [--chunk-size N] [--parallel N] [--abort-after-bytes N] [--upload-url URL] [--filename NAME]
+//   [TUS_HEADERS=JSON] node upload.mjs --endpoint URL --file PATH --mode whole|chunked|parallel|resume
+//                                     [--chunk-size N] [--parallel N] [--abort-after-bytes N] [--upload-url URL] [--filename NAME]
 //
 // whole     one POST, then the whole file in one PATCH (tus-js-client's default chunkSize, Infinity)
 // chunked   one POST, then PATCHes of --chunk-size bytes (5 MiB unless given)
 // parallel  --parallel partial uploads (4 unless given) side by side, then a final upload that concatenates them
 // resume    no POST: HEAD --upload-url for its offset, then PATCH the rest from there
+//
+// TUS_HEADERS (environment variable, optional): a JSON object of request headers, string values only, added to every
+// request the client sends (tus-js-client's `headers` option), e.g. TUS_HEADERS='{"Authorization":"Bearer <key>"}' or
+// '{"X-Upload-Token":"<token>"}'. Credentials travel in the environment, never in argv: a command line is visible to
+// every user of the machine (ps, /proc/<pid>/cmdline), a process's environment only to its owner. Not valid JSON, or not
+// an object of strings: exit code 2, naming no value.
 //
 // --abort-after-bytes N calls upload.abort() in onChunkComplete once the server has acknowledged at least N bytes:
 // no further request goes out, and the upload URL is printed with aborted: true, to be resumed with --mode resume.
@@ -76,6 +82,24 @@ try {
   fail(`cannot read --file: ${err.message}`, 2);
 }
 
+// Never echoes the variable's content: it holds credentials.
+function requestHeaders() {
+  const text = process.env.TUS_HEADERS;
+  if (text === undefined || text === '') return {};
+  let headers;
+  try {
+    headers = JSON.parse(text);
+  } catch {
+    fail('TUS_HEADERS is not valid JSON', 2);
+  }
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) fail('TUS_HEADERS must be a JSON object', 2);
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') fail(`TUS_HEADERS: the value of '${name}' must be a string`, 2);
+  }
+  return headers;
+}
+
+const headers = requestHeaders();
 const abortAfter = positiveInteger('abort-after-bytes', null);
 const chunkSize = mode === 'chunked' ? positiveInteger('chunk-size', 5 * MiB) : positiveInteger('chunk-size', Number.POSITIVE_INFINITY);
 const filename = args.filename ?? basename(args.file);
@@ -101,6 +125,7 @@ const finished = new Promise((resolve, reject) => {
     // Without an endpoint, a HEAD that fails cannot quietly turn into a new upload: resume means resume.
     uploadUrl: mode === 'resume' ? args['upload-url'] : null,
     chunkSize,
+    headers,
     retryDelays: [0, 200, 500],
     metadata: { filename, filetype: 'video/mp4' },
     // No URL storage: the caller keeps the upload URL and hands it back with --upload-url.

@@ -17,7 +17,9 @@ public sealed record ClientRun(string CommandLine, int ExitCode, string Stdout, 
 /// </summary>
 public static class ClientProcess
 {
-    public static async Task<ClientRun> RunAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout)
+    /// <param name="environment">Added to the program's environment: where secrets go (argv is visible to everyone in ps), and never in <see cref="ClientRun.CommandLine"/>.</param>
+    public static async Task<ClientRun> RunAsync(
+        string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -32,6 +34,11 @@ public static class ClientProcess
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var commandLine = string.Join(' ', new[] { program }.Concat(arguments).Select(Quote));

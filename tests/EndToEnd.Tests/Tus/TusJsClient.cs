@@ -7,9 +7,13 @@ namespace Orleans.Uploads.EndToEnd.Tests.Tus;
 /// <summary>
 /// tests/Clients/tus-js/upload.mjs: the real tus-js-client (Node build) run by <c>node</c> against a gateway's /files/.
 /// Its dependencies come from scripts/install-test-prerequisites.sh (npm ci of the committed package-lock.json).
+/// <paramref name="headers"/> go on every request the client sends (its <c>headers</c> option), passed in the
+/// <c>TUS_HEADERS</c> environment variable, never on the command line: they are credentials.
 /// </summary>
-public sealed class TusJsClient(GatewayServer server)
+public sealed class TusJsClient(GatewayServer server, IReadOnlyDictionary<string, string>? headers = null)
 {
+    public const string HeadersVariable = "TUS_HEADERS";
+
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -31,7 +35,18 @@ public sealed class TusJsClient(GatewayServer server)
 
     /// <summary>A new upload of <paramref name="file"/> to the gateway's endpoint; expects exit code 0.</summary>
     public Task<TusJsResult> UploadAsync(RandomFile file, string mode, string filename, params string[] options) =>
-        RunAsync(["--endpoint", Endpoint.ToString(), "--file", file.Path, "--mode", mode, "--filename", filename, .. options]);
+        RunAsync(UploadArguments(file, mode, filename, options));
+
+    /// <summary>The same client, sending <paramref name="requestHeaders"/> (instead of any it had) on every request.</summary>
+    public TusJsClient WithHeaders(IReadOnlyDictionary<string, string> requestHeaders) => new(server, requestHeaders);
+
+    /// <summary>A new upload expected to fail: the run as it ended (exit code, stderr), for the test to check.</summary>
+    public Task<ClientRun> TryUploadAsync(RandomFile file, string mode, string filename, params string[] options) =>
+        RunProcessAsync(UploadArguments(file, mode, filename, options));
+
+    /// <summary>A resume expected to fail: the run as it ended.</summary>
+    public Task<ClientRun> TryResumeAsync(RandomFile file, string uploadUrl, params string[] options) =>
+        RunProcessAsync(["--file", file.Path, "--mode", "resume", "--upload-url", uploadUrl, .. options]);
 
     /// <summary>Resumes the upload at <paramref name="uploadUrl"/> (HEAD, then PATCH from its offset); expects exit code 0.</summary>
     public Task<TusJsResult> ResumeAsync(RandomFile file, string uploadUrl, params string[] options) =>
@@ -39,10 +54,19 @@ public sealed class TusJsClient(GatewayServer server)
 
     public static string Bytes(long count) => count.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<TusJsResult> RunAsync(string[] arguments)
+    private string[] UploadArguments(RandomFile file, string mode, string filename, string[] options) =>
+        ["--endpoint", Endpoint.ToString(), "--file", file.Path, "--mode", mode, "--filename", filename, .. options];
+
+    private Task<ClientRun> RunProcessAsync(string[] arguments)
     {
         RequireInstalled();
-        var run = await ClientProcess.RunAsync("node", ["upload.mjs", .. arguments], Directory, RunTimeout);
+        var environment = headers is null ? null : new Dictionary<string, string> { [HeadersVariable] = JsonSerializer.Serialize(headers) };
+        return ClientProcess.RunAsync("node", ["upload.mjs", .. arguments], Directory, RunTimeout, environment);
+    }
+
+    private async Task<TusJsResult> RunAsync(string[] arguments)
+    {
+        var run = await RunProcessAsync(arguments);
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (run.ExitCode != 0 || lines.Length != 1)
         {
