@@ -13,7 +13,7 @@ var command = new RootCommand("Runs PostgreSQL, silos and gateways of Orleans Up
 command.SetAction(async (parse, cancellation) =>
 {
     await using var cluster = await LocalCluster.StartAsync(parse.GetValue(silos), parse.GetValue(gateways), parse.GetValue(data));
-    Console.WriteLine(cluster.Describe());
+    Console.WriteLine(cluster.Describe(withApiKey: !parse.GetValue(check)));
     if (parse.GetValue(check))
     {
         foreach (var gateway in cluster.Gateways.OfType<GatewayServer>())

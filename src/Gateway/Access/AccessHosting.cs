@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Orleans.Uploads.Gateway.Hosting;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Hosting;
 using Orleans.Uploads.Hosting.Configuration;
@@ -11,21 +12,18 @@ namespace Orleans.Uploads.Gateway.Access;
 /// </summary>
 public static partial class AccessHosting
 {
-    /// <summary>ASP.NET Core's request lines ("Request starting/finished" with the whole URL, query included).</summary>
-    private const string RequestLinesCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
-
     public static WebApplicationBuilder AddUploadAccess(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-
-        // A request line prints the URL with its query, and ?access_token= is an upload token: request lines are never
-        // logged. This rule comes after the configuration's, so it wins over a LogLevel set for the same category.
-        builder.Logging.AddFilter(RequestLinesCategory, LogLevel.Warning);
+        services.AddOptions<LoggerFilterOptions>().PostConfigure(QuietLogging.Apply);
 
         var auth = services.AddValidatedOptionsNow<AuthOptions, AuthOptionsValidator>(builder.Configuration.GetSection(AuthOptions.SectionName));
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         var inCluster = cluster.Mode == GatewayMode.Client || cluster.Clustering == ClusteringKind.Postgres;
-        var mode = DecideMode(auth, inCluster, ListeningAddresses.Of(builder.Configuration));
+        var mode = DecideMode(auth, inCluster, ListeningAddresses.Of(builder.Configuration)) with
+        {
+            AllowedOrigins = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>()?.AllowedOrigins ?? [],
+        };
         services.AddSingleton(mode);
 
         var signingKeys = auth.UploadTokens.SigningKeys.Count > 0 ? auth.UploadTokens.SigningKeys

@@ -13,6 +13,14 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         var failures = new List<string>();
         ValidateApiKeys(options.ApiKeys, failures);
         ValidateJwt(options.Jwt, failures);
+        if (options.Jwt.IsConfigured
+            && (options.UploadTokens.SigningKeys.Contains(options.Jwt.SigningKey ?? "", StringComparer.Ordinal)
+                || options.Jwt.Issuer == UploadTokens.Issuer || options.Jwt.Audience == UploadTokens.Audience))
+        {
+            // Otherwise an upload token could pass as a caller's JWT.
+            failures.Add($"Auth:Jwt must differ from the upload tokens: another signing key than Auth:UploadTokens:SigningKeys, and neither issuer '{UploadTokens.Issuer}' nor audience '{UploadTokens.Audience}'.");
+        }
+
         for (var i = 0; i < options.UploadTokens.SigningKeys.Count; i++)
         {
             if (options.UploadTokens.SigningKeys[i] is not { Length: >= MinimumSecretLength })

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using Orleans.Uploads.Gateway.Problems;
 
 namespace Orleans.Uploads.Gateway.Access;
@@ -12,7 +14,8 @@ namespace Orleans.Uploads.Gateway.Access;
 /// never ignored, open mode included. With none, an open gateway's local caller is the developer allowed every project;
 /// anyone else is anonymous, and protected routes answer 401 <c>authentication_required</c>.
 /// </summary>
-public sealed class CallerAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessMode mode)
+public sealed class CallerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessMode mode, IOptionsMonitor<JwtBearerOptions> jwtOptions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Realm = "orleans-uploads";
@@ -29,7 +32,22 @@ public sealed class CallerAuthenticationHandler(IOptionsMonitor<AuthenticationSc
             }
 
             var scheme = mode.JwtConfigured && RequestCredentials.LooksLikeJwt(bearer) ? AccessSchemes.Jwt : AccessSchemes.ApiKey;
-            var result = await Context.AuthenticateAsync(scheme);
+            AuthenticateResult result;
+            try
+            {
+                result = await Context.AuthenticateAsync(scheme);
+            }
+            catch (Exception ex) when (scheme == AccessSchemes.Jwt && ex is not OperationCanceledException)
+            {
+                // JwtBearer rethrows what is not the token's fault, such as an authority it cannot reach: not the caller's 401.
+                throw new IdentityProviderUnavailableException(ex);
+            }
+
+            if (scheme == AccessSchemes.Jwt && result.Failure is { } failure)
+            {
+                await ThrowIfIdentityProviderUnavailableAsync(failure);
+            }
+
             if (!result.Succeeded)
             {
                 return AuthenticateResult.Fail("the bearer credential is not valid");
@@ -51,7 +69,7 @@ public sealed class CallerAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
         if (identities.Count == 0)
         {
-            if (!mode.ActsAsDeveloper(Context.Connection))
+            if (!mode.ActsAsDeveloper(Context))
             {
                 return AuthenticateResult.NoResult();
             }
@@ -62,6 +80,30 @@ public sealed class CallerAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identities), Scheme.Name));
+    }
+
+    /// <summary>
+    /// A JWT refused for a reason that is not the token's: an authority whose keys cannot be fetched leaves JwtBearer
+    /// with no keys, which it reports as a token signed by an unknown key. Asking for the keys once more tells the two apart.
+    /// </summary>
+    private async Task ThrowIfIdentityProviderUnavailableAsync(Exception failure)
+    {
+        if (failure is not SecurityTokenException)
+        {
+            throw new IdentityProviderUnavailableException(failure);
+        }
+
+        if (failure is SecurityTokenSignatureKeyNotFoundException && jwtOptions.Get(AccessSchemes.Jwt).ConfigurationManager is { } authority)
+        {
+            try
+            {
+                await authority.GetConfigurationAsync(Context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new IdentityProviderUnavailableException(ex);
+            }
+        }
     }
 
     /// <summary>401: <c>invalid_credentials</c> when a credential was refused, else <c>authentication_required</c>.</summary>

@@ -15,6 +15,9 @@ public static class JwtCallers
     {
         bearer.MapInboundClaims = false;
         bearer.Authority = string.IsNullOrEmpty(jwt.Authority) ? null : jwt.Authority;
+
+        // JwtBearer refuses a plain-http authority at the first request (a 500 per request); the operator chose it.
+        bearer.RequireHttpsMetadata = bearer.Authority is null || bearer.Authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         bearer.Audience = jwt.Audience;
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
@@ -41,9 +44,15 @@ public static class JwtCallers
         };
     }
 
-    /// <summary>The projects claim, a JSON array (one claim per entry) or a space-separated string, as the caller's projects.</summary>
+    /// <summary>The projects claim, a JSON array (one claim per entry) or a space-separated string, as the caller's projects (<c>*</c>: every project, as for API keys).</summary>
     private static void AddProjects(ClaimsIdentity identity, string projectsClaim)
     {
+        // Claims are taken as the token names them: one it names like ours would otherwise grant itself projects or uploads.
+        foreach (var forged in identity.Claims.Where(claim => claim.Type.StartsWith("uploads:", StringComparison.Ordinal)).ToList())
+        {
+            identity.RemoveClaim(forged);
+        }
+
         var projects = identity.FindAll(projectsClaim)
             .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.Ordinal)

@@ -29,7 +29,10 @@ public static class ListeningAddresses
         return urls.Count > 0 ? urls : [KestrelDefault];
     }
 
-    /// <summary>Whether <paramref name="url"/> is reachable from this machine only (a loopback address, localhost, or a Unix socket).</summary>
+    /// <summary>
+    /// Whether <paramref name="url"/> is reachable from this machine only: a loopback address or localhost. Not a Unix socket:
+    /// one is almost always there for a reverse proxy, which would bring the whole internet in as local callers.
+    /// </summary>
     public static bool IsLoopback(string url)
     {
         BindingAddress address;
@@ -42,8 +45,7 @@ public static class ListeningAddresses
             return false;
         }
 
-        return address.IsUnixPipe
-            || string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+        return !address.IsUnixPipe && (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)));
     }
 }

@@ -26,9 +26,14 @@ public static class SigningKeyFile
                     options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
                 }
 
-                using (var writer = new StreamWriter(path, options))
+                try
                 {
+                    using var writer = new StreamWriter(path, options);
                     writer.Write(key);
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    // Another process sharing this state directory made it first: use that one.
                 }
             }
 

@@ -6,7 +6,8 @@ namespace Orleans.Uploads.Gateway.Access;
 
 /// <summary>
 /// Whether a caller may use an upload: by its upload token, or by the upload's project. An upload's project never
-/// changes once a client can know its id, so the gateway keeps it and asks the session once per gateway, not per request.
+/// changes once a client can know its id, so the gateway keeps it (for ten minutes after its last use) instead of asking
+/// the session on every request. An unknown id is not kept: it is asked about each time.
 /// A caller refused here gets exactly the answer an unknown id gets, so ids cannot be probed.
 /// </summary>
 public sealed class UploadAccess(IGrainFactory grains) : IDisposable

@@ -19,7 +19,8 @@ namespace Orleans.Uploads.Gateway.Hosting;
 /// <summary>The gateway's HTTP side: its services and options, and the middleware and endpoints in front of the grains.</summary>
 public static class GatewayHosting
 {
-    private const string CorsPolicy = "browsers";
+    /// <summary>The CORS policy of browser pages; the progress WebSocket checks its Origin against the same list.</summary>
+    public const string CorsPolicy = "browsers";
 
     /// <summary>The HTTP side: JSON conventions, problem details, rate limits, CORS, health checks.</summary>
     public static WebApplicationBuilder AddUploadGateway(this WebApplicationBuilder builder)

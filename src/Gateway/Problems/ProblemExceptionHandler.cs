@@ -22,6 +22,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                 bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : "bad_request",
                 bad.Message),
             TimeoutException or OrleansException or SiloUnavailableException => Unavailable(http),
+            Access.IdentityProviderUnavailableException unreachable => IdentityProviderUnavailable(http, unreachable),
             _ => null,
         };
         if (problem is null)
@@ -40,6 +41,16 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         http.Response.Headers.RetryAfter = "2";
         return Problem.Create(StatusCodes.Status503ServiceUnavailable, "cluster_unavailable", "the upload cluster did not answer; retry shortly");
     }
+
+    private IResult IdentityProviderUnavailable(HttpContext http, Exception exception)
+    {
+        LogIdentityProviderUnavailable(exception.InnerException?.Message ?? exception.Message);
+        http.Response.Headers.RetryAfter = "5";
+        return Problem.Create(StatusCodes.Status503ServiceUnavailable, "identity_provider_unavailable", "JWTs cannot be checked right now; retry shortly");
+    }
+
+    [LoggerMessage(LogLevel.Warning, "JWT not checked: {Reason}")]
+    private partial void LogIdentityProviderUnavailable(string reason);
 
     [LoggerMessage(LogLevel.Error, "Unhandled error in {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Orleans.Uploads.Gateway.Access;
@@ -19,17 +20,18 @@ public static class UploadProgressSocket
 {
     private static readonly TimeSpan Renewal = IUploadProgressGrain.WatchDuration / 2;
 
-    public static async Task<IResult> HandleAsync(string uploadId, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json, IOptions<GatewayOptions> gateway)
+    public static async Task<IResult> HandleAsync(
+        string uploadId, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json, IOptions<GatewayOptions> gateway, ICorsPolicyProvider cors)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
             return Problem.BadRequest("websocket_required", "connect with a WebSocket to receive progress updates");
         }
 
-        // Browsers let any page open a WebSocket to any host; the Origin it sends is what tells pages apart.
-        var allowed = gateway.Value.AllowedOrigins;
-        if (allowed.Length > 0 && http.Request.Headers.Origin.ToString() is { Length: > 0 } origin
-            && !allowed.Contains(origin, StringComparer.OrdinalIgnoreCase))
+        // Browsers let any page open a WebSocket to any host; the Origin it sends is what tells pages apart. The origins
+        // are the CORS policy's, read as CORS reads them (normalised, '*' for any).
+        if (gateway.Value.AllowedOrigins.Length > 0 && http.Request.Headers.Origin.ToString() is { Length: > 0 } origin
+            && await cors.GetPolicyAsync(http, GatewayHosting.CorsPolicy) is { } policy && !policy.AllowAnyOrigin && !policy.IsOriginAllowed(origin))
         {
             return AccessProblems.OriginForbidden(origin);
         }
@@ -69,7 +71,7 @@ public static class UploadProgressSocket
         ChannelReader<UploadSnapshot> updates, JsonSerializerOptions json, CancellationToken aborted)
     {
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        _ = DrainIncomingAsync(socket, closed);
+        var drain = DrainIncomingAsync(socket, closed);
         try
         {
             while (true)
@@ -84,6 +86,10 @@ public static class UploadProgressSocket
 
                 snapshot = await NextAsync(session, watcher, updates, closed.Token);
             }
+        }
+        catch (WebSocketException)
+        {
+            // The connection broke under a send: the client is gone, nothing to answer.
         }
         catch (OperationCanceledException) when (closed.IsCancellationRequested)
         {
@@ -100,6 +106,12 @@ public static class UploadProgressSocket
                     // Gone meanwhile.
                 }
             }
+        }
+        finally
+        {
+            // The reader ends with the socket (its token is cancelled before the source is disposed): nothing left running.
+            await closed.CancelAsync();
+            await drain;
         }
     }
 

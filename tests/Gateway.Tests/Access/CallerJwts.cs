@@ -14,13 +14,19 @@ public static class CallerJwts
     /// is the <c>projects</c> claim as given (a string array becomes a JSON array), left out when null.
     /// </summary>
     public static string Mint(
-        AccessGatewayFixture gateway, object? projects, string? issuer = null, string? audience = null, string? signingKey = null, DateTimeOffset? expires = null)
+        AccessGatewayFixture gateway, object? projects, string? issuer = null, string? audience = null, string? signingKey = null, DateTimeOffset? expires = null,
+        IReadOnlyDictionary<string, object>? extraClaims = null)
     {
         var expiry = (expires ?? DateTimeOffset.UtcNow.AddMinutes(10)).UtcDateTime;
         var claims = new Dictionary<string, object> { ["sub"] = "jwt-caller" };
         if (projects is not null)
         {
             claims["projects"] = projects;
+        }
+
+        foreach (var (type, value) in extraClaims ?? new Dictionary<string, object>())
+        {
+            claims[type] = value;
         }
 
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor

@@ -2,6 +2,7 @@
 // every reason a token must not be trusted (expired, another audience, another issuer, another key) must end in a 401.
 
 using System.Net;
+using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Tests.Support;
 using Orleans.Uploads.Harness;
 
@@ -87,6 +88,19 @@ public sealed class JwtCallerTests(AccessGatewayFixture gateway) : IClassFixture
 
         using var health = await api.SendHealthAsync();
         await HttpAssert.JsonAsync(health, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Jwt_naming_the_gateways_own_claims_gains_nothing_by_them()
+    {
+        using var owner = new Owner(gateway);
+        var upload = await owner.StartChunkedAsync(Owner.NewFile(), chunksStored: 1);
+        var extra = new Dictionary<string, object> { [Caller.ProjectClaim] = Caller.AllProjects, [Caller.UploadClaim] = upload.Id.ToString("N") };
+        using var client = gateway.ClientWithBearer(CallerJwts.Mint(gateway, new[] { AccessGatewayFixture.OtherProject }, extraClaims: extra));
+
+        using var status = await new UploadsApiClient(client).SendStatusAsync(upload.Id);
+
+        await HttpAssert.ProblemAsync(status, HttpStatusCode.NotFound, "upload_not_found");
     }
 
     public static TheoryData<string> UntrustedJwts => ["expired", "another audience", "another issuer", "another signing key", "upload-token audience"];

@@ -70,4 +70,44 @@ public sealed class OpenModeAccessTests(GatewayFixture gateway) : IClassFixture<
         using var refused = await api.SendStatusAsync(another.UploadId);
         await HttpAssert.ProblemAsync(refused, HttpStatusCode.NotFound, "upload_not_found");
     }
+
+    public static TheoryData<string, string> NotPlainlyLocal => new()
+    {
+        { "X-Forwarded-For", "203.0.113.7" },
+        { "Forwarded", "for=203.0.113.7" },
+        { "Via", "1.1 proxy" },
+        { "Host", "uploads.example" },
+        { "Origin", "https://evil.example" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotPlainlyLocal))]
+    public async Task A_request_that_is_not_plainly_the_developers_own_needs_a_credential(string header, string value)
+    {
+        var upload = await gateway.Api.StartAsync("open.mp4", 1000);
+        using var client = gateway.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/uploads/{upload.UploadId}");
+        if (header == "Host")
+        {
+            request.Headers.Host = value;
+        }
+        else
+        {
+            request.Headers.TryAddWithoutValidation(header, value);
+        }
+
+        using var response = await client.SendAsync(request);
+
+        await HttpAssert.ProblemAsync(response, HttpStatusCode.Unauthorized, "authentication_required");
+    }
+
+    [Fact]
+    public async Task A_page_on_this_machine_is_the_developer()
+    {
+        var upload = await gateway.Api.StartAsync("open.mp4", 1000);
+        using var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Origin", "http://localhost:3000");
+
+        Assert.Equal("initiated", (await new UploadsApiClient(client).GetStatusOkAsync(upload.UploadId)).GetProperty("status").GetString());
+    }
 }

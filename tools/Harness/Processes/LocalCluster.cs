@@ -122,14 +122,19 @@ public sealed class LocalCluster : IAsyncDisposable
         _postgresRunning = false;
     }
 
-    public string Describe()
+    /// <summary>Every process and address, and the API key when <paramref name="withApiKey"/> (for a person, not for a log).</summary>
+    public string Describe(bool withApiKey = false)
     {
         var lines = new List<string> { $"postgres  {Postgres.ConnectionString}" };
         lines.AddRange(Silos.OfType<SiloServer>().Select((silo, i) =>
             $"silo{i}     silo port {silo.Ports.SiloPort}, gateway port {silo.Ports.GatewayPort.ToString(CultureInfo.InvariantCulture)} (pid {silo.Process.Id})"));
         lines.AddRange(Gateways.OfType<GatewayServer>().Select((gateway, i) => $"gateway{i}  {gateway.BaseAddress} (pid {gateway.Process.Id})"));
         lines.Add($"storage   {StorageDirectory}");
-        lines.Add($"api key   {Access.ApiKey} (every project; send it as 'Authorization: Bearer <key>', made for this run only)");
+        if (withApiKey)
+        {
+            lines.Add($"api key   {Access.ApiKey} (every project; send it as 'Authorization: Bearer <key>', made for this run only)");
+        }
+
         return string.Join(Environment.NewLine, lines);
     }
 

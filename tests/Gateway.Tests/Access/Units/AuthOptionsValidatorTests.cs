@@ -29,6 +29,8 @@ public sealed class AuthOptionsValidatorTests
         { "empty projects claim", "Auth:Jwt:ProjectsClaim must name a claim" },
         { "short token signing key", "Auth:UploadTokens:SigningKeys:1 must be at least 32 characters" },
         { "zero token lifetime", "Auth:UploadTokens:Lifetime must be positive" },
+        { "jwt key shared with upload tokens", "Auth:Jwt must differ from the upload tokens" },
+        { "jwt audience of upload tokens", "Auth:Jwt must differ from the upload tokens" },
     };
 
     [Fact]
@@ -118,6 +120,8 @@ public sealed class AuthOptionsValidatorTests
             case "empty projects claim": options.Jwt.ProjectsClaim = " "; return [options.Jwt.SigningKey!];
             case "short token signing key": options.UploadTokens.SigningKeys[1] = secret; return [secret];
             case "zero token lifetime": options.UploadTokens.Lifetime = TimeSpan.Zero; return [.. options.UploadTokens.SigningKeys];
+            case "jwt key shared with upload tokens": options.Jwt.SigningKey = options.UploadTokens.SigningKeys[1]; return [.. options.UploadTokens.SigningKeys];
+            case "jwt audience of upload tokens": options.Jwt.Audience = UploadTokens.Audience; return [options.Jwt.SigningKey!];
             default: throw new ArgumentOutOfRangeException(nameof(mistake), mistake, null);
         }
     }
