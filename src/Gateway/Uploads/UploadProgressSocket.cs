@@ -19,6 +19,7 @@ namespace Orleans.Uploads.Gateway.Uploads;
 public static class UploadProgressSocket
 {
     private static readonly TimeSpan Renewal = IUploadProgressGrain.WatchDuration / 2;
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
     public static async Task<IResult> HandleAsync(
         string uploadId, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json, IOptions<GatewayOptions> gateway, ICorsPolicyProvider cors)
@@ -109,8 +110,18 @@ public static class UploadProgressSocket
         }
         finally
         {
-            // The reader ends with the socket (its token is cancelled before the source is disposed): nothing left running.
-            await closed.CancelAsync();
+            // The reader ends before its token source is disposed: nothing is left running. After the server's close, the
+            // client's answering close ends it; a client that never answers is cut off after CloseHandshakeTimeout
+            // (cancelling a read aborts the socket, and an abort before the client read the close frame resets it).
+            if (socket.State == WebSocketState.CloseSent)
+            {
+                closed.CancelAfter(CloseHandshakeTimeout);
+            }
+            else
+            {
+                await closed.CancelAsync();
+            }
+
             await drain;
         }
     }
