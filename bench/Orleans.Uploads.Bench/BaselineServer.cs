@@ -27,7 +27,8 @@ public static class BaselineServer
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         var app = builder.Build();
-        app.MapGet("/health", () => "ok");
+        // The readiness probe the harness waits on, as on the gateway.
+        app.MapGet("/health/ready", () => "ok");
         app.MapPut("/upload/{name}", async (string name, HttpRequest request) =>
         {
             if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
