@@ -43,10 +43,11 @@ public static partial class AccessHosting
             authentication.AddJwtBearer(AccessSchemes.Jwt, bearer => JwtCallers.Configure(bearer, auth.Jwt));
         }
 
+        // Every route needs someone: a new route is protected unless it says otherwise.
+        var someone = new AuthorizationPolicyBuilder(AccessSchemes.Request).RequireAuthenticatedUser().Build();
         services.AddAuthorizationBuilder()
-            // Every route needs someone: a new route is protected unless it says otherwise.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AccessSchemes.Request).RequireAuthenticatedUser().Build())
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder(AccessSchemes.Request).RequireAuthenticatedUser().Build())
+            .SetFallbackPolicy(someone)
+            .SetDefaultPolicy(someone)
             .AddPolicy(AccessSchemes.CallersOnly, policy => policy.AddAuthenticationSchemes(AccessSchemes.Request).RequireClaim(Caller.CallerClaim));
         return builder;
     }

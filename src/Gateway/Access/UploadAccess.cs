@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Caching.Memory;
 using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Grains.Sessions;
 
 namespace Orleans.Uploads.Gateway.Access;
@@ -12,14 +12,12 @@ namespace Orleans.Uploads.Gateway.Access;
 /// </summary>
 public sealed class UploadAccess(IGrainFactory grains) : IDisposable
 {
-    private static readonly MemoryCacheEntryOptions Entry = new() { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) };
-
-    private readonly MemoryCache _projects = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly UploadFactCache<string> _projects = new();
 
     /// <summary>The 404 of an upload the caller may not see: the same as for an id no upload has.</summary>
     public static IResult UploadNotFound() => SessionErrors.NotFound().ToProblem();
 
-    public void Remember(Guid uploadId, string projectId) => _projects.Set(uploadId, projectId, Entry);
+    public void Remember(Guid uploadId, string projectId) => _projects.Remember(uploadId, projectId);
 
     /// <summary>
     /// Whether <paramref name="caller"/> may use <paramref name="uploadId"/>. A caller allowed every project needs no
@@ -37,7 +35,7 @@ public sealed class UploadAccess(IGrainFactory grains) : IDisposable
 
     private async ValueTask<string?> ProjectOfAsync(Guid uploadId)
     {
-        if (_projects.TryGetValue(uploadId, out string? known))
+        if (_projects.TryGet(uploadId, out var known))
         {
             return known;
         }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Caching.Memory;
 using Orleans.Uploads.Grains.Sessions;
 
 namespace Orleans.Uploads.Gateway.Uploads;
@@ -9,13 +8,11 @@ namespace Orleans.Uploads.Gateway.Uploads;
 /// </summary>
 public sealed class UploadLayoutCache(IGrainFactory grains) : IDisposable
 {
-    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
-
-    private static readonly MemoryCacheEntryOptions Entry = new() { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) };
+    private readonly UploadFactCache<UploadLayout> _layouts = new();
 
     public async Task<UploadLayout?> GetAsync(Guid uploadId)
     {
-        if (cache.TryGetValue(uploadId, out UploadLayout layout))
+        if (_layouts.TryGet(uploadId, out var layout))
         {
             return layout;
         }
@@ -29,7 +26,7 @@ public sealed class UploadLayoutCache(IGrainFactory grains) : IDisposable
         return loaded;
     }
 
-    public void Remember(Guid uploadId, UploadLayout layout) => cache.Set(uploadId, layout, Entry);
+    public void Remember(Guid uploadId, UploadLayout layout) => _layouts.Remember(uploadId, layout);
 
-    public void Dispose() => cache.Dispose();
+    public void Dispose() => _layouts.Dispose();
 }
