@@ -12,7 +12,7 @@ public sealed class ScanningOptions
     public string Mode { get; set; } = nameof(ScanMode.None);
 
     /// <summary>Attempts (each with its own quick retries) before a video is <c>scan_failed</c>.</summary>
-    public int MaxAttempts { get; set; } = 5;
+    public int MaxAttempts { get; set; } = 10;
 
     /// <summary>How long after a failed attempt the next one starts (the scan grain's reminder period).</summary>
     public TimeSpan AttemptInterval { get; set; } = TimeSpan.FromMinutes(1);
