@@ -34,6 +34,11 @@ public static class VideoEndpoints
             return VideoNotFound();
         }
 
+        if (ScanRefusal.Of(video) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (store.OpenRead(video.Filename) is not { } content)
         {
             return Problem.Create(StatusCodes.Status410Gone, "video_content_missing", "the video's record exists but its file is gone from storage");

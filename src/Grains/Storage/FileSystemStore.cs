@@ -12,14 +12,21 @@ namespace Orleans.Uploads.Grains.Storage;
 public sealed partial class FileSystemStore : IUploadStore, IVideoStore, IStorageProbe
 {
     private const string TempSuffix = ".part";
+
+    /// <summary>The folder of the final directory that infected videos are moved into.</summary>
+    public const string QuarantineFolder = "quarantine";
     private readonly string _tempDirectory;
     private readonly string _finalDirectory;
+
+    /// <summary>Inside the final directory, so quarantine is a rename on the same file system.</summary>
+    private readonly string _quarantineDirectory;
     private readonly bool _flushToDisk;
 
     public FileSystemStore(IOptions<UploadOptions> options)
     {
         _tempDirectory = Path.GetFullPath(options.Value.TempDirectory);
         _finalDirectory = Path.GetFullPath(options.Value.FinalDirectory);
+        _quarantineDirectory = Path.Combine(_finalDirectory, QuarantineFolder);
         _flushToDisk = options.Value.FlushToDisk;
         Directory.CreateDirectory(_tempDirectory);
         Directory.CreateDirectory(_finalDirectory);
@@ -36,4 +43,6 @@ public sealed partial class FileSystemStore : IUploadStore, IVideoStore, IStorag
     private string TempPath(Guid uploadId) => Path.Combine(_tempDirectory, uploadId.ToString("N") + TempSuffix);
 
     private string FinalPath(string key) => Path.Combine(_finalDirectory, key);
+
+    private string QuarantinePath(string key) => Path.Combine(_quarantineDirectory, key);
 }
