@@ -20,6 +20,17 @@ public sealed partial class FileSystemStore
         return Task.FromResult(key);
     }
 
+    public Task DeleteAsync(string storageKey, CancellationToken cancellationToken = default)
+    {
+        if (IsVideoKey(storageKey))
+        {
+            // Readers that have the file open keep reading it; new ones find nothing.
+            File.Delete(FinalPath(storageKey));
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Stream? OpenRead(string storageKey)
     {
         if (!IsVideoKey(storageKey))

@@ -10,6 +10,10 @@ public interface IVideoGrain : IGrainWithGuidKey
 
     [Alias("Get")]
     Task<VideoRecord?> GetAsync();
+
+    /// <summary>Removes the video: from its project's list, its file, then its record. Idempotent.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync();
 }
 
 /// <summary>The videos of one project, so a project's list is one call.</summary>
@@ -21,4 +25,7 @@ public interface IProjectVideosGrain : IGrainWithStringKey
 
     [Alias("List")]
     Task<IReadOnlyList<VideoRecord>> ListAsync();
+
+    [Alias("Remove")]
+    Task RemoveAsync(Guid videoId);
 }
