@@ -12,11 +12,7 @@ public sealed class FinishedUploadRemovalTests(UploadClusterFixture cluster) : I
     [Fact]
     public async Task Terminating_a_completed_upload_removes_the_video_and_forgets_the_upload()
     {
-        var session = await cluster.Grains.StartAsync(_file, "gone.mp4", projectId: "removal");
-        for (var chunk = 0; chunk < _file.Layout.TotalChunks; chunk++)
-        {
-            await session.PutAsync(_file, chunk);
-        }
+        var session = await CompletedAsync("gone.mp4", "removal");
 
         var video = (await cluster.Grains.GetGrain<IVideoGrain>(session.Id).GetAsync())!;
         var stored = Path.Combine(cluster.FinalDirectory, video.Filename);
@@ -35,13 +31,20 @@ public sealed class FinishedUploadRemovalTests(UploadClusterFixture cluster) : I
     [Fact]
     public async Task Cancelling_a_completed_upload_still_refuses_and_keeps_the_video()
     {
-        var session = await cluster.Grains.StartAsync(_file, "kept.mp4");
+        var session = await CompletedAsync("kept.mp4", null);
+
+        Assert.Equal(UploadErrorCode.UploadCompleted, (await session.CancelAsync()).Code());
+        Assert.NotNull(await cluster.Grains.GetGrain<IVideoGrain>(session.Id).GetAsync());
+    }
+
+    private async Task<SessionUnderTest> CompletedAsync(string filename, string? projectId)
+    {
+        var session = await cluster.Grains.StartAsync(_file, filename, projectId: projectId);
         for (var chunk = 0; chunk < _file.Layout.TotalChunks; chunk++)
         {
             await session.PutAsync(_file, chunk);
         }
 
-        Assert.Equal(UploadErrorCode.UploadCompleted, (await session.CancelAsync()).Code());
-        Assert.NotNull(await cluster.Grains.GetGrain<IVideoGrain>(session.Id).GetAsync());
+        return session;
     }
 }
