@@ -18,7 +18,15 @@ public sealed partial class UploadSessionGrain
         var wasPart = _state.Kind == UploadKind.Partial;
         if (!wasPart)
         {
-            await GrainFactory.GetGrain<IVideoGrain>(UploadId).RemoveAsync();
+            try
+            {
+                await GrainFactory.GetGrain<IVideoGrain>(UploadId).RemoveAsync();
+            }
+            catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
+            {
+                // The file could not be deleted: nothing is forgotten yet, so the client's retried DELETE finishes the job.
+                return StorageFailed(ex);
+            }
         }
 
         // The completion counted stays counted: the upload did complete; what goes is the upload and its bytes.

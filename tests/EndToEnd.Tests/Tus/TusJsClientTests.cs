@@ -63,6 +63,7 @@ public sealed class TusJsClientTests(ITestOutputHelper output)
         var client = new TusJsClient(server);
 
         var result = await client.UploadAsync(file, "whole", "terminated.mp4", "--terminate-after-success");
+        output.WriteLine($"abort(true) took {result.TerminateMilliseconds} ms: {result.RequestSummary}");
 
         Assert.Equal(file.Size, result.BytesUploaded);
         Assert.Equal(1, result.RequestCount("DELETE"));
