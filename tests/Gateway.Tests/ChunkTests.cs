@@ -78,7 +78,7 @@ public sealed class ChunkTests(GatewayFixture gateway) : IClassFixture<GatewayFi
     [Fact]
     public async Task Single_chunk_upload_completes_with_its_only_chunk()
     {
-        var file = TestData.RandomBytes(777, seed: 5);
+        var file = TestData.RandomVideo(777, seed: 5, ".webm");
         var upload = await _api.StartAsync("tiny.webm", file.Length);
         Assert.Equal(1, upload.TotalChunks);
 

@@ -33,6 +33,7 @@ public static class UploadErrorProblems
         UploadErrorCode.LengthMismatch => (400, "length_mismatch"),
         UploadErrorCode.LengthConflict => (400, "length_mismatch"),
         UploadErrorCode.AppendSuperseded => (409, "append_superseded"),
+        UploadErrorCode.ContentMismatch => (415, "content_mismatch"),
         _ => (500, "internal_error"),
     };
 

@@ -247,7 +247,7 @@ public static class TusEndpoints
             return notFound;
         }
 
-        return await VideoEndpoints.StreamAsync(id, Caller.Of(http), grains, store);
+        return await VideoEndpoints.StreamAsync(id, http, grains, store);
     }
 
     /// <summary>Streams the request body into the session, verifying Upload-Checksum when sent.</summary>

@@ -32,6 +32,9 @@ public enum UploadErrorCode
 
     /// <summary>A total size that contradicts the one already declared or the bytes already stored (as opposed to <see cref="LengthMismatch"/>: bytes past the size).</summary>
     LengthConflict = 26,
+
+    /// <summary>An upload's first bytes do not start like a container of its extension (see <see cref="ContainerSignature"/>).</summary>
+    ContentMismatch = 27,
 }
 
 [GenerateSerializer, Immutable, Alias("uploads.UploadError")]

@@ -74,6 +74,11 @@ public sealed partial class UploadSessionGrain
         {
             try
             {
+                if (await RefuseContentAsync(start, payload.Data) is { } mismatch)
+                {
+                    return mismatch;
+                }
+
                 await _uploads.WriteAsync(UploadId, start, payload.Data);
             }
             catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
@@ -158,6 +163,11 @@ public sealed partial class UploadSessionGrain
         if (totalSize > _options.MaxFileSize)
         {
             return FileTooLarge(totalSize);
+        }
+
+        if (_state.Kind != UploadKind.Partial && SessionErrors.RefuseShortContent(_state.Extension, totalSize) is { } tooShort)
+        {
+            return tooShort;
         }
 
         _state.TotalSize = totalSize;

@@ -61,6 +61,12 @@ public sealed partial class UploadSessionGrain
                 return new UploadError(UploadErrorCode.ChunkSizeMismatch, $"chunk {chunkNumber} must be {layout.LengthOf(chunkNumber)} bytes, got {payload.Data.Length}");
             }
 
+            // Chunk 0 holds the file's whole head (chunks are far longer than any signature), whenever it arrives.
+            if (chunkNumber == 0 && await RefuseContentAsync(0, payload.Data) is { } mismatch)
+            {
+                return mismatch;
+            }
+
             // The same chunk twice at once: judge the second against whatever the first one left.
             if (!_chunksInFlight.TryGetValue(chunkNumber, out var earlier))
             {

@@ -37,6 +37,12 @@ public sealed partial class UploadSessionGrain
             if (request.Kind == UploadKind.Final)
             {
                 await ConcatenatePartsAsync(request.Parts!);
+                if (await RefuseConcatenatedContentAsync(FileNamePolicy.ExtensionOf(FileNamePolicy.Sanitize(request.Filename)!)) is { } mismatch)
+                {
+                    // Nothing was recorded: the parts stay finished and usable, this upload's copy of them goes.
+                    await DeleteTempDataAsync();
+                    return mismatch;
+                }
             }
         }
         catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
@@ -81,7 +87,12 @@ public sealed partial class UploadSessionGrain
     public async Task<UploadResult<UploadSnapshot>> TerminateAsync()
     {
         await ExpireIfIdleAsync();
-        return await CancelCoreAsync(refuseEnded: true);
+        if (_completion is { } running)
+        {
+            await running;
+        }
+
+        return _state.Status == UploadStatus.Completed ? await RemoveFinishedAsync() : await CancelCoreAsync(refuseEnded: true);
     }
 
     private async Task<UploadResult<UploadSnapshot>> CancelCoreAsync(bool refuseEnded)

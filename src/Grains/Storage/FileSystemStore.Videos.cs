@@ -37,6 +37,17 @@ public sealed partial class FileSystemStore
         return Task.CompletedTask;
     }
 
+    public Task DeleteAsync(string storageKey, CancellationToken cancellationToken = default)
+    {
+        if (IsVideoKey(storageKey))
+        {
+            // Readers that have the file open keep reading it; new ones find nothing.
+            File.Delete(FinalPath(storageKey));
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Stream? OpenRead(string storageKey)
     {
         if (!IsVideoKey(storageKey))

@@ -11,4 +11,7 @@ public interface IVideoStore
 
     /// <summary>Opens a finished video for reading, or null when the key names nothing.</summary>
     Stream? OpenRead(string storageKey);
+
+    /// <summary>Deletes a finished video's file; a key that names nothing is already deleted.</summary>
+    Task DeleteAsync(string storageKey, CancellationToken cancellationToken = default);
 }

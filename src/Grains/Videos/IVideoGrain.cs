@@ -14,6 +14,9 @@ public interface IVideoGrain : IGrainWithGuidKey
     /// <summary>The scan's verdict (or its failure), recorded on the video and its project's listing.</summary>
     [Alias("SetScanStatus")]
     Task SetScanStatusAsync(string status, string? detail);
+    /// <summary>Removes the video: from its project's list, its file, then its record. Idempotent.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync();
 }
 
 /// <summary>The videos of one project, so a project's list is one call.</summary>
@@ -29,4 +32,7 @@ public interface IProjectVideosGrain : IGrainWithStringKey
 
     [Alias("List")]
     Task<IReadOnlyList<VideoRecord>> ListAsync();
+
+    [Alias("Remove")]
+    Task RemoveAsync(Guid videoId);
 }

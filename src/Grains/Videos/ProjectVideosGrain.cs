@@ -30,5 +30,13 @@ public sealed class ProjectVideosGrain([PersistentState("videos", GrainStorageNa
         await videos.WriteStateAsync();
     }
 
+    public async Task RemoveAsync(Guid videoId)
+    {
+        if (videos.State.RemoveAll(v => v.Id == videoId) > 0)
+        {
+            await videos.WriteStateAsync();
+        }
+    }
+
     public Task<IReadOnlyList<VideoRecord>> ListAsync() => Task.FromResult<IReadOnlyList<VideoRecord>>([.. videos.State]);
 }

@@ -2,13 +2,15 @@ using Microsoft.Extensions.Options;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Scanning;
 using Orleans.Uploads.Grains.Sessions;
+using Orleans.Uploads.Grains.Storage;
 
 namespace Orleans.Uploads.Grains.Videos;
 
 [GrainType("video")]
 public sealed class VideoGrain(
     [PersistentState("video", GrainStorageNames.Uploads)] IPersistentState<VideoRecord?> video,
-    IOptions<ScanningOptions> scanning)
+    IOptions<ScanningOptions> scanning,
+    IVideoStore store)
     : Grain, IVideoGrain
 {
     public async Task<VideoRecord> RegisterAsync(VideoRecord record)
@@ -30,7 +32,7 @@ public sealed class VideoGrain(
 
     public async Task SetScanStatusAsync(string status, string? detail)
     {
-        if (video.State is not { } current || (current.ScanStatus == status && current.ScanDetail == detail))
+        if (!video.RecordExists || video.State is not { } current || (current.ScanStatus == status && current.ScanDetail == detail))
         {
             return;
         }
@@ -43,4 +45,17 @@ public sealed class VideoGrain(
     private Task StartScanIfPendingAsync(VideoRecord record) => record.ScanStatus == ScanStatus.Pending
         ? GrainFactory.GetGrain<IVideoScanGrain>(record.Id).StartAsync()
         : Task.CompletedTask;
+
+    public async Task RemoveAsync()
+    {
+        if (!video.RecordExists || video.State is not { } existing)
+        {
+            return;
+        }
+
+        // The record goes last: a removal cut short is finished by the next call, which still knows what to remove.
+        await GrainFactory.GetGrain<IProjectVideosGrain>(ProjectIds.OrDefault(existing.ProjectId)).RemoveAsync(existing.Id);
+        await store.DeleteAsync(existing.Filename);
+        await video.ClearStateAsync();
+    }
 }
