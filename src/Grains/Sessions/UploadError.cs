@@ -32,6 +32,12 @@ public enum UploadErrorCode
 
     /// <summary>A total size that contradicts the one already declared or the bytes already stored (as opposed to <see cref="LengthMismatch"/>: bytes past the size).</summary>
     LengthConflict = 26,
+
+    /// <summary>The project's or the caller's bytes in unfinished uploads would pass their quota.</summary>
+    QuotaExceeded = 27,
+
+    /// <summary>The write would take the store's disk below its free-space floor; nothing of it was stored.</summary>
+    InsufficientStorage = 28,
 }
 
 [GenerateSerializer, Immutable, Alias("uploads.UploadError")]

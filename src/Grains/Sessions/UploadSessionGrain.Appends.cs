@@ -70,6 +70,11 @@ public sealed partial class UploadSessionGrain
             return FileTooLarge(end);
         }
 
+        if (await ReserveQuotaUpToAsync(end) is { } overQuota)
+        {
+            return overQuota;
+        }
+
         if (!payload.Data.IsEmpty)
         {
             try
@@ -158,6 +163,11 @@ public sealed partial class UploadSessionGrain
         if (totalSize > _options.MaxFileSize)
         {
             return FileTooLarge(totalSize);
+        }
+
+        if (await ReserveQuotaAsync(totalSize) is { } overQuota)
+        {
+            return overQuota;
         }
 
         _state.TotalSize = totalSize;

@@ -31,6 +31,12 @@ public sealed partial class UploadSessionGrain
             fileSize = parts.Value;
         }
 
+        if (await ReserveForInitiationAsync(request, fileSize ?? 0) is { } overQuota)
+        {
+            await AbandonInitiationAsync();
+            return overQuota;
+        }
+
         try
         {
             await _uploads.CreateAsync(UploadId, fileSize);
@@ -41,6 +47,7 @@ public sealed partial class UploadSessionGrain
         }
         catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
         {
+            await AbandonInitiationAsync();
             return StorageFailed(ex);
         }
 
@@ -69,6 +76,11 @@ public sealed partial class UploadSessionGrain
         if (RefuseBytes() is { } refusal)
         {
             return refusal;
+        }
+
+        if (await MoveQuotaToProjectAsync(projectId) is { } overQuota)
+        {
+            return overQuota;
         }
 
         _state.ProjectId = projectId;
@@ -129,6 +141,7 @@ public sealed partial class UploadSessionGrain
         _state.Filename = filename;
         _state.Extension = FileNamePolicy.ExtensionOf(filename);
         _state.ProjectId = ProjectIds.OrDefault(request.ProjectId);
+        _state.CallerId = request.CallerId;
         _state.TotalSize = fileSize;
         _state.Kind = request.Kind;
         _state.Parts = request.Parts ?? [];

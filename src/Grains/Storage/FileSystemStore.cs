@@ -6,7 +6,7 @@ namespace Orleans.Uploads.Grains.Storage;
 /// <summary>
 /// The stores on a file system (a local disk, or a directory every silo and gateway mounts): uploads in progress in a
 /// temp directory, videos in a final one, one partial file per store interface. Chunks go straight to their offset in
-/// one preallocated temp file per upload, so completion is a rename, not a second assembly pass. File names come only
+/// one temp file per upload (sparse: disk is taken only as bytes arrive), so completion is a rename, not a second assembly pass. File names come only
 /// from upload ids and allow-listed extensions.
 /// </summary>
 public sealed partial class FileSystemStore : IUploadStore, IVideoStore, IStorageProbe
@@ -15,6 +15,7 @@ public sealed partial class FileSystemStore : IUploadStore, IVideoStore, IStorag
     private readonly string _tempDirectory;
     private readonly string _finalDirectory;
     private readonly bool _flushToDisk;
+    private readonly FreeSpaceFloor _floor;
 
     public FileSystemStore(IOptions<UploadOptions> options)
     {
@@ -23,6 +24,7 @@ public sealed partial class FileSystemStore : IUploadStore, IVideoStore, IStorag
         _flushToDisk = options.Value.FlushToDisk;
         Directory.CreateDirectory(_tempDirectory);
         Directory.CreateDirectory(_finalDirectory);
+        _floor = new FreeSpaceFloor(_tempDirectory, options.Value.MinFreeDiskMegabytes * 1024 * 1024);
     }
 
     public static string VideoKey(Guid uploadId, string extension) => uploadId.ToString("N") + extension;
