@@ -111,14 +111,14 @@ public sealed partial class UploadSessionGrain
     private async Task AbandonInitiationAsync()
     {
         await ReleaseQuotaAsync();
+        await DeleteTempDataAsync();
         if (_stored.RecordExists)
         {
-            await PurgeAsync();
+            await _stored.ClearStateAsync();
         }
-        else
-        {
-            _state = new UploadSessionState();
-        }
+
+        _state = new UploadSessionState();
+        _stored.State = _state;
     }
 
     private IEnumerable<(string Ledger, long Limit, string Whose)> Ledgers()
