@@ -12,6 +12,9 @@ public static class SessionErrors
 
     public static UploadError StorageUnavailable() => new(UploadErrorCode.StorageUnavailable, "the chunk store could not be written; try again");
 
+    public static UploadError InsufficientStorage() =>
+        new(UploadErrorCode.InsufficientStorage, "the upload disk is nearly full; nothing of this request was stored, send it again later");
+
     public static UploadError FileTooLarge(long size, long limit) =>
         new(UploadErrorCode.FileTooLarge, $"{size} bytes is more than the {limit}-byte limit");
 

@@ -35,6 +35,12 @@ public enum UploadErrorCode
 
     /// <summary>An upload's first bytes do not start like a container of its extension (see <see cref="ContainerSignature"/>).</summary>
     ContentMismatch = 27,
+
+    /// <summary>The project's or the caller's bytes in unfinished uploads would pass their quota.</summary>
+    QuotaExceeded = 28,
+
+    /// <summary>The write would take the store's disk below its free-space floor; nothing of it was stored.</summary>
+    InsufficientStorage = 29,
 }
 
 [GenerateSerializer, Immutable, Alias("uploads.UploadError")]

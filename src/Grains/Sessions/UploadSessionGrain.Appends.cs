@@ -70,6 +70,11 @@ public sealed partial class UploadSessionGrain
             return FileTooLarge(end);
         }
 
+        if (await ReserveQuotaUpToAsync(end) is { } overQuota)
+        {
+            return overQuota;
+        }
+
         if (!payload.Data.IsEmpty)
         {
             try
@@ -168,6 +173,11 @@ public sealed partial class UploadSessionGrain
         if (_state.Kind != UploadKind.Partial && SessionErrors.RefuseShortContent(_state.Extension, totalSize) is { } tooShort)
         {
             return tooShort;
+        }
+
+        if (await ReserveQuotaAsync(totalSize) is { } overQuota)
+        {
+            return overQuota;
         }
 
         _state.TotalSize = totalSize;

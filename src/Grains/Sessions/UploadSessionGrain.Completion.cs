@@ -128,6 +128,7 @@ public sealed partial class UploadSessionGrain
         _state.FileHash = fileHash;
         Touch();
         await _writer.FlushAsync();
+        await GiveBackQuotaAsync();
         var activeSeconds = (video.CreatedAt - (_state.FirstByteAt ?? _state.CreatedAt)).TotalSeconds;
         Report(new UploadEvent { From = from, To = UploadStatus.Completed, CompletedBytes = layout.TotalSize, CompletedSeconds = activeSeconds });
         LogCompleted(UploadId, storageKey, layout.TotalSize);

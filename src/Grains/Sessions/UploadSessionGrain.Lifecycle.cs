@@ -31,6 +31,12 @@ public sealed partial class UploadSessionGrain
             fileSize = parts.Value;
         }
 
+        if (await ReserveForInitiationAsync(request, fileSize ?? 0) is { } overQuota)
+        {
+            await AbandonInitiationAsync();
+            return overQuota;
+        }
+
         try
         {
             await _uploads.CreateAsync(UploadId, fileSize);
@@ -47,6 +53,7 @@ public sealed partial class UploadSessionGrain
         }
         catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
         {
+            await AbandonInitiationAsync();
             return StorageFailed(ex);
         }
 
@@ -75,6 +82,11 @@ public sealed partial class UploadSessionGrain
         if (RefuseBytes() is { } refusal)
         {
             return refusal;
+        }
+
+        if (await MoveQuotaToProjectAsync(projectId) is { } overQuota)
+        {
+            return overQuota;
         }
 
         _state.ProjectId = projectId;
@@ -140,6 +152,7 @@ public sealed partial class UploadSessionGrain
         _state.Filename = filename;
         _state.Extension = FileNamePolicy.ExtensionOf(filename);
         _state.ProjectId = ProjectIds.OrDefault(request.ProjectId);
+        _state.CallerId = request.CallerId;
         _state.TotalSize = fileSize;
         _state.Kind = request.Kind;
         _state.Parts = request.Parts ?? [];

@@ -41,6 +41,11 @@ public sealed partial class UploadSessionGrain
 
                 await PurgeAsync();
                 return null;
+            case UploadStatus.None when _state.ProjectId is not null:
+                // An initiation that reserved quota and died before it was recorded: give the bytes back.
+                await ReleaseQuotaAsync();
+                await PurgeAsync();
+                return null;
             default:
                 return null;
         }
@@ -74,6 +79,7 @@ public sealed partial class UploadSessionGrain
     private async Task PurgeAsync()
     {
         await DeleteTempDataAsync();
+        await ReleaseQuotaAsync();
         await _stored.ClearStateAsync();
         _state = new UploadSessionState();
         _stored.State = _state;

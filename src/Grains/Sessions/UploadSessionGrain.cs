@@ -125,6 +125,20 @@ public sealed partial class UploadSessionGrain : Grain,
     {
         await _writer.FlushAsync();
         await DeleteTempDataAsync();
+        await GiveBackQuotaAsync();
+    }
+
+    /// <summary>Releases the quota once the end is durable; a failure is only logged, the retention sweep's purge releases again.</summary>
+    private async Task GiveBackQuotaAsync()
+    {
+        try
+        {
+            await ReleaseQuotaAsync();
+        }
+        catch (Exception ex)
+        {
+            LogQuotaReleaseFailure(ex, UploadId);
+        }
     }
 
     private async Task DeleteTempDataAsync()
@@ -166,9 +180,18 @@ public sealed partial class UploadSessionGrain : Grain,
 
     private UploadError StorageFailed(Exception ex)
     {
+        if (ex is InsufficientStorageException)
+        {
+            // Refused before a byte was written: nothing is wrong with the store, and nothing to log per request.
+            return SessionErrors.InsufficientStorage();
+        }
+
         LogStorageFailure(ex, UploadId);
         return SessionErrors.StorageUnavailable();
     }
+
+    [LoggerMessage(LogLevel.Warning, "Upload session {UploadId}: its quota reservation could not be released yet")]
+    private partial void LogQuotaReleaseFailure(Exception exception, Guid uploadId);
 
     [LoggerMessage(LogLevel.Error, "Upload session {UploadId}: chunk store failure")]
     private partial void LogStorageFailure(Exception exception, Guid uploadId);

@@ -6,7 +6,7 @@ namespace Orleans.Uploads.Grains.Storage;
 /// <summary>
 /// The stores on a file system (a local disk, or a directory every silo and gateway mounts): uploads in progress in a
 /// temp directory, videos in a final one, one partial file per store interface. Chunks go straight to their offset in
-/// one preallocated temp file per upload, so completion is a rename, not a second assembly pass. File names come only
+/// one temp file per upload (sparse: disk is taken only as bytes arrive), so completion is a rename, not a second assembly pass. File names come only
 /// from upload ids and allow-listed extensions.
 /// </summary>
 public sealed partial class FileSystemStore : IUploadStore, IVideoStore, IStorageProbe
@@ -21,6 +21,7 @@ public sealed partial class FileSystemStore : IUploadStore, IVideoStore, IStorag
     /// <summary>Inside the final directory, so quarantine is a rename on the same file system.</summary>
     private readonly string _quarantineDirectory;
     private readonly bool _flushToDisk;
+    private readonly FreeSpaceFloor _floor;
 
     public FileSystemStore(IOptions<UploadOptions> options)
     {
@@ -30,6 +31,7 @@ public sealed partial class FileSystemStore : IUploadStore, IVideoStore, IStorag
         _flushToDisk = options.Value.FlushToDisk;
         Directory.CreateDirectory(_tempDirectory);
         Directory.CreateDirectory(_finalDirectory);
+        _floor = new FreeSpaceFloor(_tempDirectory, options.Value.MinFreeDiskMegabytes * 1024 * 1024);
     }
 
     public static string VideoKey(Guid uploadId, string extension) => uploadId.ToString("N") + extension;
