@@ -51,6 +51,9 @@ public sealed class UploadSessionState
     /// <summary>When the session was cancelled, expired or failed: its retention period counts from here.</summary>
     [Id(23)] public DateTimeOffset? EndedAt { get; set; }
 
+    /// <summary>Counts the session's state writes, so the statistics can tell a newer tally from an older one.</summary>
+    [Id(24)] public long Revision { get; set; }
+
     [JsonIgnore]
     public UploadLayout? Layout => TotalSize is { } size ? new UploadLayout(size, ChunkSize) : null;
 
