@@ -1,4 +1,3 @@
-using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -202,7 +201,6 @@ public sealed partial class UploadSessionGrain
         _state.Offset = _lease.Position;
         Touch();
         await _writer.FlushAsync();
-        Report(new UploadEvent { BytesReceived = added, ChunksReceived = 1 });
         if (_state.AllBytesStored)
         {
             await EnsureCompletionAsync();

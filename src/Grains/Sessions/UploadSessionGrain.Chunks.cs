@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -117,7 +116,6 @@ public sealed partial class UploadSessionGrain
         {
             await (hashing ?? Task.CompletedTask);
             _state.CountRetry(chunkNumber);
-            Report(new UploadEvent { ChunksRejected = 1 });
             return StorageFailed(ex);
         }
 
@@ -137,7 +135,6 @@ public sealed partial class UploadSessionGrain
 
         Touch();
         await Task.WhenAll(_writer.FlushAsync(), AdvanceDigestAsync(StoredPrefixEnd(layout), layout.OffsetOf(chunkNumber), payload.Data));
-        Report(new UploadEvent { BytesReceived = payload.Data.Length, ChunksReceived = 1 });
         LogChunkStored(UploadId, chunkNumber);
         if (_state.AllBytesStored)
         {
@@ -206,7 +203,6 @@ public sealed partial class UploadSessionGrain
     {
         _state.CountRetry(chunkNumber);
         await _writer.FlushAsync();
-        Report(new UploadEvent { ChunksRejected = 1 });
         LogChunkRejected(UploadId, chunkNumber);
         return new UploadError(
             UploadErrorCode.ChunkHashMismatch,

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Uploads.Grains.Cleanup;
-using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -19,6 +18,7 @@ public sealed partial class UploadSessionGrain
             return refusal;
         }
 
+        await RegisterForStatisticsAsync();
         long? fileSize = request.FileSize;
         if (request.Kind == UploadKind.Final)
         {
@@ -60,7 +60,6 @@ public sealed partial class UploadSessionGrain
         RecordInitiation(request, fileSize);
         await _writer.FlushAsync();
         await DeadlineIndex.FileAsync(GrainFactory, UploadId, _state.LastActivityAt + _options.UploadTimeout, _cleanup.BucketWidth);
-        Report(UploadEvent.Transition(UploadStatus.None, UploadStatus.Initiated));
         LogInitiated(UploadId, _state.Filename, (fileSize ?? 0) / 1024.0 / 1024.0);
 
         if (_state.AllBytesStored)
@@ -127,7 +126,6 @@ public sealed partial class UploadSessionGrain
             return new UploadError(UploadErrorCode.UploadCompleted, "the upload is complete; it is a video now and cannot be cancelled");
         }
 
-        var from = _state.Status;
         _state.Status = UploadStatus.Cancelled;
         _state.EndedAt = Now;
 
@@ -135,7 +133,6 @@ public sealed partial class UploadSessionGrain
         await Task.WhenAll(_chunksInFlight.Values);
         await _lease.DrainAsync();
         await RecordEndThenDeleteTempDataAsync();
-        Report(UploadEvent.Transition(from, UploadStatus.Cancelled));
         LogCancelled(UploadId);
         return UploadResult.Ok(Snapshot());
     }

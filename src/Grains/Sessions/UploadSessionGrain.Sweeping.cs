@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -66,12 +65,10 @@ public sealed partial class UploadSessionGrain
             return;
         }
 
-        var from = _state.Status;
         _state.Status = UploadStatus.Expired;
         _state.EndedAt = Now;
         _state.FailureReason = $"idle for {idle:g}, longer than the upload timeout {_options.UploadTimeout:g}";
         await RecordEndThenDeleteTempDataAsync();
-        Report(UploadEvent.Transition(from, UploadStatus.Expired));
         LogExpired(UploadId, idle);
     }
 

@@ -54,6 +54,9 @@ public sealed class UploadSessionState
     /// <summary>Who started the upload (the gateway's caller name), whose quota its bytes count against; null for none.</summary>
     [Id(24)] public string? CallerId { get; set; }
 
+    /// <summary>Counts the session's state writes, so the statistics can tell a newer tally from an older one.</summary>
+    [Id(25)] public long Revision { get; set; }
+
     [JsonIgnore]
     public UploadLayout? Layout => TotalSize is { } size ? new UploadLayout(size, ChunkSize) : null;
 
