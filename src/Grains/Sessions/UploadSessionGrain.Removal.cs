@@ -29,8 +29,13 @@ public sealed partial class UploadSessionGrain
             }
         }
 
-        // The completion counted stays counted: the upload did complete; what goes is the upload and its bytes.
-        _state = new UploadSessionState();
+        // A finished part still holds its quota reservation (a final upload would have released it); nothing can
+        // release it once the state naming its ledgers is gone.
+        await GiveBackQuotaAsync();
+
+        // The completion counted stays counted: the upload did complete; what goes is the upload and its bytes. The
+        // revision carries on, so the statistics never take the emptied state for an older tally.
+        _state = new UploadSessionState { Revision = _state.Revision };
         _completion = null;
         _digest?.Dispose();
         _digest = null;
