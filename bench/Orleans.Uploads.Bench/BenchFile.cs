@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Bench;
 
@@ -53,6 +54,10 @@ public sealed class BenchFile : IDisposable
             {
                 var length = (int)Math.Min(block.Length, size - written);
                 random.NextBytes(block.AsSpan(0, length));
+                // Uploads are named .mp4 and the service refuses first bytes that are no MP4; every 1 MiB slice is the
+                // start of a small upload, so each block starts like one.
+                VideoHeaders.Stamp(block.AsSpan(0, length));
+
                 whole.AppendData(block, 0, length);
                 if (length == BlockSize)
                 {

@@ -8,9 +8,10 @@ using Orleans.Uploads.Hosting.Silos;
 // A silo of the upload cluster. Everything comes from configuration (appsettings.json, then environment
 // variables such as Cluster__Clustering and Uploads__TempDirectory), so the same binary runs on a laptop
 // and in a container.
-try
+return await HostStartup.RunAsync("Silo", async gate =>
 {
     var builder = Host.CreateApplicationBuilder(args);
+    gate.Register(builder.Logging);
     var cluster = builder.AddClusterOptions();
     if (cluster.Clustering == ClusteringKind.Postgres)
     {
@@ -20,11 +21,5 @@ try
     }
 
     builder.UseOrleans(silo => silo.UseUploadsSilo(cluster));
-    await builder.Build().ValidateOptions().RunAsync();
-    return 0;
-}
-catch (Exception ex) when (StartupFailure.TryDescribe(ex, out var reason))
-{
-    await Console.Error.WriteLineAsync($"Silo not started: {reason}");
-    return 1;
-}
+    return builder.Build().ValidateOptions();
+});

@@ -1,8 +1,12 @@
 using System.Security.Cryptography;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.EndToEnd.Tests;
 
-/// <summary>A file of seeded random bytes on disk, written in blocks (never held whole in memory), with its sha256.</summary>
+/// <summary>
+/// A file of seeded random bytes on disk, written in blocks (never held whole in memory), with its sha256. It starts
+/// with a header of its extension (<see cref="VideoHeaders"/>): the service refuses uploads whose first bytes are no video.
+/// </summary>
 public sealed class RandomFile
 {
     private const int BlockSize = 1024 * 1024;
@@ -21,7 +25,7 @@ public sealed class RandomFile
     /// <summary>Lower-case hex sha256 of the whole file.</summary>
     public string Sha256 { get; }
 
-    public static async Task<RandomFile> CreateAsync(string path, long size, int seed)
+    public static async Task<RandomFile> CreateAsync(string path, long size, int seed, string extension = ".mp4")
     {
         var random = new Random(seed);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -32,6 +36,11 @@ public sealed class RandomFile
             {
                 var length = (int)Math.Min(block.Length, size - written);
                 random.NextBytes(block.AsSpan(0, length));
+                if (written == 0)
+                {
+                    VideoHeaders.Stamp(block.AsSpan(0, length), extension);
+                }
+
                 hash.AppendData(block, 0, length);
                 await file.WriteAsync(block.AsMemory(0, length));
                 written += length;

@@ -53,7 +53,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [InlineData("clip.webm")]
     public async Task Initiate_accepts_every_allowed_video_type(string filename)
     {
-        using var response = await _api.SendInitiateAsync(new { filename, fileSize = 10 });
+        using var response = await _api.SendInitiateAsync(new { filename, fileSize = 1000 });
 
         await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
     }
@@ -260,7 +260,7 @@ public sealed class InitiateTests(GatewayFixture gateway) : IClassFixture<Gatewa
     [Fact]
     public async Task Unknown_json_members_are_ignored()
     {
-        using var response = await _api.SendInitiateJsonAsync("{\"filename\": \"a.mp4\", \"fileSize\": 5, \"extra\": {\"x\": 1}}");
+        using var response = await _api.SendInitiateJsonAsync("{\"filename\": \"a.mp4\", \"fileSize\": 5000, \"extra\": {\"x\": 1}}");
 
         var body = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.Equal(JsonValueKind.String, body.GetProperty("uploadId").ValueKind);

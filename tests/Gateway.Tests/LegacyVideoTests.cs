@@ -46,7 +46,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
     [Fact]
     public async Task Form_post_without_a_project_belongs_to_the_default_project()
     {
-        var file = TestData.RandomBytes(1234, seed: 53);
+        var file = TestData.RandomVideo(1234, seed: 53, ".webm");
 
         using var response = await _api.SendLegacyUploadAsync("solo.webm", file);
 
@@ -197,7 +197,7 @@ public sealed class LegacyVideoTests(GatewayFixture gateway) : IClassFixture<Gat
 
     [Theory]
     [InlineData("no boundary line at all")]
-    [InlineData("--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.mp4\"\r\nContent-Type: video/mp4\r\n\r\nthe file is cut off here")]
+    [InlineData("--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.mp4\"\r\nContent-Type: video/mp4\r\n\r\ncut ftyp, and then the file is cut off here")]
     public async Task Truncated_multipart_body_is_a_client_error(string body)
     {
         // A complete HTTP request whose multipart payload ends before its closing boundary (a client bug or a

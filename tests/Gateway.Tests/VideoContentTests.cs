@@ -115,7 +115,7 @@ public sealed class VideoContentTests(GatewayFixture gateway) : IClassFixture<Ga
     [Fact]
     public async Task Content_of_a_legacy_upload_streams_too()
     {
-        var file = TestData.RandomBytes((2 * Chunk) + 77, seed: 68);
+        var file = TestData.RandomVideo((2 * Chunk) + 77, seed: 68, ".avi");
         using var posted = await _api.SendLegacyUploadAsync("legacy.avi", file);
         var video = await HttpAssert.JsonAsync(posted, HttpStatusCode.Created);
 
@@ -171,5 +171,24 @@ public sealed class VideoContentTests(GatewayFixture gateway) : IClassFixture<Ga
 
         await HttpAssert.StatusAsync(response, HttpStatusCode.RequestedRangeNotSatisfiable);
         Assert.Equal("bytes */1000", response.Content.Headers.ContentRange?.ToString());
+    }
+
+    /// <summary>RFC 9110 §14.2: a range unit the server does not know is ignored: 200 and the whole content, on both download routes.</summary>
+    [Fact]
+    public async Task Range_in_an_unknown_unit_is_ignored()
+    {
+        var file = TestData.RandomBytes(1000, seed: 72);
+        var video = await _api.UploadAsync("furlongs.mp4", file);
+        foreach (var path in new[] { video.GetProperty("contentUrl").GetString()!, $"/files/{video.GetProperty("id").GetGuid():N}" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+            request.Headers.TryAddWithoutValidation("Range", "furlongs=0-5");
+
+            using var response = await gateway.Client.SendAsync(request);
+
+            await HttpAssert.StatusAsync(response, HttpStatusCode.OK);
+            Assert.Null(response.Content.Headers.ContentRange);
+            Assert.Equal(file, await response.Content.ReadAsByteArrayAsync());
+        }
     }
 }

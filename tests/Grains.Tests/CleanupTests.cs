@@ -36,6 +36,7 @@ public sealed class CleanupTests(FastCleanupClusterFixture cluster) : IClassFixt
         var active = cluster.Grains.Session(Guid.NewGuid());
         await active.InitiateAsync(new InitiateUpload("live.mp4", null, Mode: UploadMode.Append));
         var lease = await active.LeaseAsync(0);
+        await active.AppendAsync(lease, new ChunkPayload(VideoHeaders.For(".mp4")), commit: true);
 
         // Keep one upload busy, a byte at a time, until the reminder has expired the abandoned one. Only the file
         // is watched: asking the abandoned session itself would expire it on the spot, without the reminder.
@@ -80,6 +81,7 @@ public sealed class CleanupTests(FastCleanupClusterFixture cluster) : IClassFixt
 
         // Old file times, but the session is alive: touching it keeps it from expiring.
         var lease = await owned.LeaseAsync(0);
+        await owned.AppendAsync(lease, new ChunkPayload(VideoHeaders.For(".mp4")), commit: true);
         await Eventually.WaitUntilAsync(
             async () =>
             {

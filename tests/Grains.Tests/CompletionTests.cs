@@ -12,25 +12,26 @@ public sealed class CompletionTests(UploadClusterFixture cluster) : IClassFixtur
     [Fact]
     public async Task Storing_the_last_chunk_completes_the_upload_into_a_video()
     {
-        var session = await cluster.Grains.StartAsync(_file, "match.webm", _file.Sha256, "project-a");
+        var webm = new TestFile(300_000, seed: 7, extension: ".webm");
+        var session = await cluster.Grains.StartAsync(webm, "match.webm", webm.Sha256, "project-a");
 
         ChunkReceipt last = null!;
         foreach (var chunk in new[] { 4, 0, 3, 1, 2 })
         {
-            last = await session.PutAsync(_file, chunk);
+            last = await session.PutAsync(webm, chunk);
         }
 
         Assert.Equal(UploadStatus.Completed, last.Status);
         var snapshot = await session.SnapshotAsync();
-        Assert.Equal(_file.Sha256, snapshot.FileHash);
+        Assert.Equal(webm.Sha256, snapshot.FileHash);
         Assert.NotNull(snapshot.CompletedAt);
         var video = await cluster.Grains.GetGrain<IVideoGrain>(session.GetPrimaryKey()).GetAsync();
         Assert.NotNull(video);
         Assert.Equal("match.webm", video.OriginalName);
         Assert.Equal(session.GetPrimaryKey().ToString("N") + ".webm", video.Filename);
-        Assert.Equal(_file.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(cluster.FinalDirectory, video.Filename)))));
+        Assert.Equal(webm.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(cluster.FinalDirectory, video.Filename)))));
         Assert.Contains(await cluster.Grains.GetGrain<IProjectVideosGrain>("project-a").ListAsync(), v => v.Id == video.Id);
-        Assert.Equal(UploadErrorCode.UploadCompleted, (await session.PutChunkAsync(0, _file.Chunk(0), null)).Code());
+        Assert.Equal(UploadErrorCode.UploadCompleted, (await session.PutChunkAsync(0, webm.Chunk(0), null)).Code());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Orleans.Uploads.Grains.Tests;
 /// <summary>Partial uploads written in parallel, then assembled into one final upload (tus concatenation).</summary>
 public sealed class ConcatenationTests(UploadClusterFixture cluster) : IClassFixture<UploadClusterFixture>
 {
-    private readonly TestFile _file = new(250_000, seed: 13);
+    private readonly TestFile _file = new(250_000, seed: 13, extension: ".mkv");
 
     private async Task<Guid> UploadPartAsync(int start, int length)
     {
@@ -59,7 +59,7 @@ public sealed class ConcatenationTests(UploadClusterFixture cluster) : IClassFix
     {
         var partId = await UploadPartAsync(0, 1000);
         var final = cluster.Grains.Session(Guid.NewGuid());
-        await final.InitiateAsync(new InitiateUpload("whole.mp4", null, Mode: UploadMode.Append, Kind: UploadKind.Final, Parts: [partId]));
+        await final.InitiateAsync(new InitiateUpload("whole.mkv", null, Mode: UploadMode.Append, Kind: UploadKind.Final, Parts: [partId]));
 
         Assert.Null(await cluster.Grains.GetGrain<IVideoGrain>(partId).GetAsync());
         Assert.Equal(UploadErrorCode.WrongUploadMode, (await final.OpenAsync(Guid.NewGuid(), 1000)).Code());

@@ -30,10 +30,14 @@ public sealed class Caller
         _projects = [.. user.FindAll(ProjectClaim).Select(c => c.Value)];
         _uploads = [.. user.FindAll(UploadClaim).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty)];
         IsCaller = user.HasClaim(c => c.Type == CallerClaim);
+        Name = user.FindFirst(CallerClaim)?.Value;
     }
 
     /// <summary>A caller in its own right (API key, JWT, open mode), not only the holder of upload tokens.</summary>
     public bool IsCaller { get; }
+
+    /// <summary>The caller's name (its <see cref="CallerClaim"/>), whose quota its uploads count against; null for upload tokens alone.</summary>
+    public string? Name { get; }
 
     public bool MaySeeEveryProject => _projects.Contains(AllProjects);
 

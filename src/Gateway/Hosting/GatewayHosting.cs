@@ -22,6 +22,12 @@ public static class GatewayHosting
     /// <summary>The CORS policy of browser pages; the progress WebSocket checks its Origin against the same list.</summary>
     public const string CorsPolicy = "browsers";
 
+    /// <summary>
+    /// How long a browser may reuse a preflight answer (Access-Control-Max-Age). Each chunk URL is its own preflight
+    /// target; without this a browser asks again every few seconds (Chrome's default is 5 s). Browsers cap it (Chrome at 2 h).
+    /// </summary>
+    public static readonly TimeSpan CorsPreflightMaxAge = TimeSpan.FromHours(1);
+
     /// <summary>The HTTP side: JSON conventions, problem details, rate limits, CORS, health checks.</summary>
     public static WebApplicationBuilder AddUploadGateway(this WebApplicationBuilder builder)
     {
@@ -63,7 +69,8 @@ public static class GatewayHosting
             .WithOrigins(gateway.Value.AllowedOrigins)
             .AllowAnyMethod()
             .WithHeaders([.. TusProtocol.RequestHeaders, UploadEndpoints.ChunkHashHeader, HeaderNames.Authorization, AccessSchemes.UploadTokenHeader])
-            .WithExposedHeaders([.. TusProtocol.ResponseHeaders, AccessSchemes.UploadTokenResponseHeader])));
+            .WithExposedHeaders([.. TusProtocol.ResponseHeaders, AccessSchemes.UploadTokenResponseHeader, HeaderNames.ContentRange, HeaderNames.AcceptRanges, HeaderNames.RetryAfter])
+            .SetPreflightMaxAge(CorsPreflightMaxAge)));
         services.AddCallerRateLimits();
         return builder;
     }

@@ -33,6 +33,9 @@ public static class UploadErrorProblems
         UploadErrorCode.LengthMismatch => (400, "length_mismatch"),
         UploadErrorCode.LengthConflict => (400, "length_mismatch"),
         UploadErrorCode.AppendSuperseded => (409, "append_superseded"),
+        UploadErrorCode.ContentMismatch => (415, "content_mismatch"),
+        UploadErrorCode.QuotaExceeded => (507, "quota_exceeded"),
+        UploadErrorCode.InsufficientStorage => (507, "insufficient_storage"),
         _ => (500, "internal_error"),
     };
 

@@ -112,7 +112,7 @@ public static class TusEndpoints
         var uploadId = Guid.NewGuid();
         var created = await grains.GetGrain<IUploadSessionGrain>(uploadId).InitiateAsync(new InitiateUpload(
             filename, length, projectId, options.Value.ChunkSize, MetadataJson: metadata.Count > 0 ? metadata.ToJsonString() : null,
-            Mode: UploadMode.Append, Kind: kind, Parts: parts));
+            Mode: UploadMode.Append, Kind: kind, Parts: parts, CallerId: caller.Name));
         if (created.Value is not { } snapshot)
         {
             return created.Error!.ToProblem();
@@ -248,7 +248,7 @@ public static class TusEndpoints
             return notFound;
         }
 
-        return await VideoEndpoints.StreamAsync(id, Caller.Of(http), grains, store);
+        return await VideoEndpoints.StreamAsync(id, http, grains, store);
     }
 
     /// <summary>Streams the request body into the session, verifying Upload-Checksum when sent.</summary>

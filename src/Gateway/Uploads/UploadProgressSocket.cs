@@ -73,12 +73,21 @@ public static class UploadProgressSocket
     {
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var drain = DrainIncomingAsync(socket, closed);
+        byte[] sent = [];
         try
         {
             while (true)
             {
-                var message = JsonSerializer.SerializeToUtf8Bytes(new { type = "status_update", data = UploadStatusResponse.From(snapshot) }, json);
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, closed.Token);
+                // A durable write that changed nothing a client sees is not news: an update that differs from the one
+                // before it only in the speed and time remaining (which move with the clock alone) is not sent.
+                var news = JsonSerializer.SerializeToUtf8Bytes(snapshot with { UploadSpeed = 0, EstimatedTimeRemaining = null }, json);
+                if (!news.AsSpan().SequenceEqual(sent))
+                {
+                    var message = JsonSerializer.SerializeToUtf8Bytes(new { type = "status_update", data = UploadStatusResponse.From(snapshot) }, json);
+                    await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, closed.Token);
+                    sent = news;
+                }
+
                 if (!snapshot.Status.AcceptsBytes())
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "upload " + snapshot.Status.ToString().ToLowerInvariant(), CancellationToken.None);

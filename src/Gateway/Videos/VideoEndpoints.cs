@@ -27,12 +27,17 @@ public static class VideoEndpoints
     public static string ContentTypeOf(string filename) =>
         ContentTypes.TryGetContentType(filename, out var type) ? type : "application/octet-stream";
 
-    /// <summary>Streams a stored video (HTTP Range supported), or answers why it cannot.</summary>
-    public static async Task<IResult> StreamAsync(Guid videoId, Caller caller, IGrainFactory grains, IVideoStore store)
+    /// <summary>Streams a stored video (HTTP Range in bytes supported, other units ignored), or answers why it cannot.</summary>
+    public static async Task<IResult> StreamAsync(Guid videoId, HttpContext http, IGrainFactory grains, IVideoStore store)
     {
-        if (await FindAsync(videoId, caller, grains) is not { } video)
+        if (await FindAsync(videoId, Caller.Of(http), grains) is not { } video)
         {
             return VideoNotFound();
+        }
+
+        if (ScanRefusal.Of(video) is { } refusal)
+        {
+            return refusal;
         }
 
         if (store.OpenRead(video.Filename) is not { } content)
@@ -40,6 +45,7 @@ public static class VideoEndpoints
             return Problem.Create(StatusCodes.Status410Gone, "video_content_missing", "the video's record exists but its file is gone from storage");
         }
 
+        RangeUnits.IgnoreUnknownUnit(http.Request);
         var entityTag = video.FileHash is { } hash ? new EntityTagHeaderValue($"\"{hash}\"") : null;
         return TypedResults.Stream(content, ContentTypeOf(video.Filename), video.OriginalName, video.CreatedAt, entityTag, enableRangeProcessing: true);
     }
@@ -76,7 +82,7 @@ public static class VideoEndpoints
     }
 
     private static Task<IResult> GetContentAsync(string videoId, HttpContext http, IGrainFactory grains, IVideoStore store) =>
-        Guid.TryParse(videoId, out var id) ? StreamAsync(id, Caller.Of(http), grains, store) : Task.FromResult(VideoNotFound());
+        Guid.TryParse(videoId, out var id) ? StreamAsync(id, http, grains, store) : Task.FromResult(VideoNotFound());
 
     /// <summary>The video, if it exists and the caller may see it (its project, or its upload's token); null reads as unknown.</summary>
     private static async Task<VideoRecord?> FindAsync(Guid videoId, Caller caller, IGrainFactory grains) =>

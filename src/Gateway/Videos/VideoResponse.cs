@@ -4,7 +4,7 @@ using Orleans.Uploads.Grains.Videos;
 
 namespace Orleans.Uploads.Gateway.Videos;
 
-/// <summary>The seed's legacy <c>VideoFile</c> shape, plus the upload it came from and its sha256.</summary>
+/// <summary>The seed's legacy <c>VideoFile</c> shape, plus the upload it came from, its sha256 and its scan status.</summary>
 public sealed record VideoResponse(
     Guid Id,
     Guid UploadId,
@@ -16,9 +16,10 @@ public sealed record VideoResponse(
     DateTimeOffset CreatedAt,
     string? FileHash,
     string ContentUrl,
-    JsonElement? Metadata)
+    JsonElement? Metadata,
+    string ScanStatus)
 {
     public static VideoResponse From(VideoRecord v) => new(
         v.Id, v.UploadId, v.ProjectId, v.Filename, v.OriginalName, v.Size, v.Status, v.CreatedAt, v.FileHash,
-        $"/api/videos/{v.Id}/content", RequestRules.ParseMetadata(v.MetadataJson));
+        $"/api/videos/{v.Id}/content", RequestRules.ParseMetadata(v.MetadataJson), v.ScanStatus);
 }

@@ -44,6 +44,21 @@ public sealed class UploadOptions
     /// <summary>fsync every chunk before acknowledging it, so an acknowledged chunk survives a power cut.</summary>
     public bool FlushToDisk { get; set; } = true;
 
+    /// <summary>
+    /// Space that must stay free on the temp directory's disk: a write that would go below it is refused (507
+    /// <c>insufficient_storage</c>) before any of it is stored. 0 turns the floor off.
+    /// </summary>
+    public long MinFreeDiskMegabytes { get; set; } = 1024;
+
+    /// <summary>
+    /// Bytes one caller may hold in unfinished uploads (declared sizes; for an unknown length, what has arrived): 40
+    /// uploads of the default maximum size at once. Refused with 507 <c>quota_exceeded</c>. 0 turns the quota off.
+    /// </summary>
+    public long MaxUnfinishedBytesPerCaller { get; set; } = 20L * 1024 * 1024 * 1024;
+
+    /// <summary>Bytes one project may hold in unfinished uploads, whoever sends them; 0 turns the quota off.</summary>
+    public long MaxUnfinishedBytesPerProject { get; set; } = 100L * 1024 * 1024 * 1024;
+
     public IReadOnlyCollection<string> EffectiveExtensions =>
         AllowedExtensions.Length == 0 ? DefaultAllowedExtensions : AllowedExtensions;
 

@@ -30,6 +30,14 @@ public sealed class UploadOptionsValidator : IValidateOptions<UploadOptions>
             failures.Add($"{Prefix}UploadTimeout must be positive (got {options.UploadTimeout}).");
         }
 
+        foreach (var (setting, value) in new[] { ("MinFreeDiskMegabytes", options.MinFreeDiskMegabytes), ("MaxUnfinishedBytesPerCaller", options.MaxUnfinishedBytesPerCaller), ("MaxUnfinishedBytesPerProject", options.MaxUnfinishedBytesPerProject) })
+        {
+            if (value < 0)
+            {
+                failures.Add($"{Prefix}{setting} must be 0 (off) or more (got {value}).");
+            }
+        }
+
         foreach (var (setting, value) in new[] { ("TempDirectory", options.TempDirectory), ("FinalDirectory", options.FinalDirectory), ("StateDirectory", options.StateDirectory) })
         {
             if (string.IsNullOrWhiteSpace(value))

@@ -24,7 +24,10 @@ public interface IUploadSessionGrain : IGrainWithGuidKey
     [Alias("Cancel")]
     Task<UploadResult<UploadSnapshot>> CancelAsync();
 
-    /// <summary>Cancels the upload, refusing one that has already ended (tus termination: a gone upload is an error).</summary>
+    /// <summary>
+    /// tus termination: cancels an unfinished upload; a finished one is removed with its video (or its bytes, for a part)
+    /// and forgotten, so it reads as unknown afterwards. Refuses one that has already ended otherwise (a gone upload is an error).
+    /// </summary>
     [Alias("Terminate")]
     Task<UploadResult<UploadSnapshot>> TerminateAsync();
 }

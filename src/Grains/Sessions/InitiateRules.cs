@@ -31,6 +31,11 @@ public static class InitiateRules
             return sizeError;
         }
 
+        if (request.Kind == UploadKind.Whole && request.FileSize is { } size && SessionErrors.RefuseShortContent(FileNamePolicy.ExtensionOf(filename!), size) is { } tooShort)
+        {
+            return tooShort;
+        }
+
         if (request.ChunkSize is < UploadOptions.MinChunkSize or > UploadOptions.MaxChunkSizeLimit)
         {
             return new UploadError(

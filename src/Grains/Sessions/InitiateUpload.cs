@@ -1,6 +1,7 @@
 namespace Orleans.Uploads.Grains.Sessions;
 
-/// <summary>What a client asks for when it starts an upload. <c>FileSize</c> is null only in append mode (length declared later).</summary>
+/// <summary>What a client asks for when it starts an upload. <c>FileSize</c> is null only in append mode (length declared later).
+/// <c>CallerId</c> is the authenticated caller's name, for its quota; null when no caller is known (no caller quota).</summary>
 [GenerateSerializer, Immutable, Alias("uploads.InitiateUpload")]
 public sealed record InitiateUpload(
     [property: Id(0)] string Filename,
@@ -11,4 +12,5 @@ public sealed record InitiateUpload(
     [property: Id(5)] string? MetadataJson = null,
     [property: Id(6)] UploadMode Mode = UploadMode.Chunks,
     [property: Id(7)] UploadKind Kind = UploadKind.Whole,
-    [property: Id(8)] Guid[]? Parts = null);
+    [property: Id(8)] Guid[]? Parts = null,
+    [property: Id(9)] string? CallerId = null);

@@ -12,8 +12,20 @@ public static class SessionErrors
 
     public static UploadError StorageUnavailable() => new(UploadErrorCode.StorageUnavailable, "the chunk store could not be written; try again");
 
+    public static UploadError InsufficientStorage() =>
+        new(UploadErrorCode.InsufficientStorage, "the upload disk is nearly full; nothing of this request was stored, send it again later");
+
     public static UploadError FileTooLarge(long size, long limit) =>
         new(UploadErrorCode.FileTooLarge, $"{size} bytes is more than the {limit}-byte limit");
+
+    /// <summary>Bytes that do not start like a container of the upload's extension (or a file too short to).</summary>
+    public static UploadError ContentMismatch(string extension, ContainerSignature signature) => new(
+        UploadErrorCode.ContentMismatch,
+        $"a '{extension}' file starts with {signature.Description} (its first {signature.Length} bytes); this content does not, so it was not stored");
+
+    /// <summary>A file shorter than its extension's signature cannot be a video of that kind, whatever its bytes.</summary>
+    public static UploadError? RefuseShortContent(string extension, long totalSize) =>
+        ContainerSignature.For(extension) is { } signature && totalSize < signature.Length ? ContentMismatch(extension, signature) : null;
 
     /// <summary>Why a session in this state takes no more bytes, or null while it does.</summary>
     public static UploadError? RefuseBytes(UploadSessionState state) => state.Status switch

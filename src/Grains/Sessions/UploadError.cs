@@ -32,6 +32,15 @@ public enum UploadErrorCode
 
     /// <summary>A total size that contradicts the one already declared or the bytes already stored (as opposed to <see cref="LengthMismatch"/>: bytes past the size).</summary>
     LengthConflict = 26,
+
+    /// <summary>An upload's first bytes do not start like a container of its extension (see <see cref="ContainerSignature"/>).</summary>
+    ContentMismatch = 27,
+
+    /// <summary>The project's or the caller's bytes in unfinished uploads would pass their quota.</summary>
+    QuotaExceeded = 28,
+
+    /// <summary>The write would take the store's disk below its free-space floor; nothing of it was stored.</summary>
+    InsufficientStorage = 29,
 }
 
 [GenerateSerializer, Immutable, Alias("uploads.UploadError")]

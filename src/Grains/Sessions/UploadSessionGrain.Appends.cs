@@ -1,4 +1,3 @@
-using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -70,10 +69,20 @@ public sealed partial class UploadSessionGrain
             return FileTooLarge(end);
         }
 
+        if (await ReserveQuotaUpToAsync(end) is { } overQuota)
+        {
+            return overQuota;
+        }
+
         if (!payload.Data.IsEmpty)
         {
             try
             {
+                if (await RefuseContentAsync(start, payload.Data) is { } mismatch)
+                {
+                    return mismatch;
+                }
+
                 await _uploads.WriteAsync(UploadId, start, payload.Data);
             }
             catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
@@ -160,6 +169,16 @@ public sealed partial class UploadSessionGrain
             return FileTooLarge(totalSize);
         }
 
+        if (_state.Kind != UploadKind.Partial && SessionErrors.RefuseShortContent(_state.Extension, totalSize) is { } tooShort)
+        {
+            return tooShort;
+        }
+
+        if (await ReserveQuotaAsync(totalSize) is { } overQuota)
+        {
+            return overQuota;
+        }
+
         _state.TotalSize = totalSize;
         await _writer.FlushAsync();
         if (_state.AllBytesStored)
@@ -182,7 +201,6 @@ public sealed partial class UploadSessionGrain
         _state.Offset = _lease.Position;
         Touch();
         await _writer.FlushAsync();
-        Report(new UploadEvent { BytesReceived = added, ChunksReceived = 1 });
         if (_state.AllBytesStored)
         {
             await EnsureCompletionAsync();

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -61,6 +60,12 @@ public sealed partial class UploadSessionGrain
                 return new UploadError(UploadErrorCode.ChunkSizeMismatch, $"chunk {chunkNumber} must be {layout.LengthOf(chunkNumber)} bytes, got {payload.Data.Length}");
             }
 
+            // Chunk 0 holds the file's whole head (chunks are far longer than any signature), whenever it arrives.
+            if (chunkNumber == 0 && await RefuseContentAsync(0, payload.Data) is { } mismatch)
+            {
+                return mismatch;
+            }
+
             // The same chunk twice at once: judge the second against whatever the first one left.
             if (!_chunksInFlight.TryGetValue(chunkNumber, out var earlier))
             {
@@ -111,7 +116,6 @@ public sealed partial class UploadSessionGrain
         {
             await (hashing ?? Task.CompletedTask);
             _state.CountRetry(chunkNumber);
-            Report(new UploadEvent { ChunksRejected = 1 });
             return StorageFailed(ex);
         }
 
@@ -131,7 +135,6 @@ public sealed partial class UploadSessionGrain
 
         Touch();
         await Task.WhenAll(_writer.FlushAsync(), AdvanceDigestAsync(StoredPrefixEnd(layout), layout.OffsetOf(chunkNumber), payload.Data));
-        Report(new UploadEvent { BytesReceived = payload.Data.Length, ChunksReceived = 1 });
         LogChunkStored(UploadId, chunkNumber);
         if (_state.AllBytesStored)
         {
@@ -200,7 +203,6 @@ public sealed partial class UploadSessionGrain
     {
         _state.CountRetry(chunkNumber);
         await _writer.FlushAsync();
-        Report(new UploadEvent { ChunksRejected = 1 });
         LogChunkRejected(UploadId, chunkNumber);
         return new UploadError(
             UploadErrorCode.ChunkHashMismatch,

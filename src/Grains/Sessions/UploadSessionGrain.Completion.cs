@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Uploads.Grains.Storage;
-using Orleans.Uploads.Grains.Statistics;
 using Orleans.Uploads.Grains.Videos;
 
 namespace Orleans.Uploads.Grains.Sessions;
@@ -122,14 +121,12 @@ public sealed partial class UploadSessionGrain
         });
         await GrainFactory.GetGrain<IProjectVideosGrain>(ProjectIds.OrDefault(video.ProjectId)).AddAsync(video);
 
-        var from = _state.Status;
         _state.Status = UploadStatus.Completed;
         _state.CompletedAt = video.CreatedAt;
         _state.FileHash = fileHash;
         Touch();
         await _writer.FlushAsync();
-        var activeSeconds = (video.CreatedAt - (_state.FirstByteAt ?? _state.CreatedAt)).TotalSeconds;
-        Report(new UploadEvent { From = from, To = UploadStatus.Completed, CompletedBytes = layout.TotalSize, CompletedSeconds = activeSeconds });
+        await GiveBackQuotaAsync();
         LogCompleted(UploadId, storageKey, layout.TotalSize);
         foreach (var part in _state.Parts)
         {
@@ -166,20 +163,17 @@ public sealed partial class UploadSessionGrain
         }
 
         await _writer.FlushAsync();
-        Report(new UploadEvent { ChunksRejected = corrupt.Length });
         LogCorruptOnDisk(UploadId, corrupt.Length);
         return new UploadError(UploadErrorCode.MissingChunks, $"{corrupt.Length} chunk(s) read back differently than written; send them again", corrupt);
     }
 
     private async Task<UploadError> FailAsync(UploadErrorCode code, string reason)
     {
-        var from = _state.Status;
         _state.Status = UploadStatus.Failed;
         _state.EndedAt = Now;
         _state.FailureCode = code;
         _state.FailureReason = reason;
         await RecordEndThenDeleteTempDataAsync();
-        Report(UploadEvent.Transition(from, UploadStatus.Failed));
         LogFailed(UploadId, reason);
         return new UploadError(code, reason);
     }

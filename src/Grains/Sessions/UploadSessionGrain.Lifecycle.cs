@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Uploads.Grains.Cleanup;
-using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -19,6 +18,7 @@ public sealed partial class UploadSessionGrain
             return refusal;
         }
 
+        await RegisterForStatisticsAsync();
         long? fileSize = request.FileSize;
         if (request.Kind == UploadKind.Final)
         {
@@ -31,23 +31,35 @@ public sealed partial class UploadSessionGrain
             fileSize = parts.Value;
         }
 
+        if (await ReserveForInitiationAsync(request, fileSize ?? 0) is { } overQuota)
+        {
+            await AbandonInitiationAsync();
+            return overQuota;
+        }
+
         try
         {
             await _uploads.CreateAsync(UploadId, fileSize);
             if (request.Kind == UploadKind.Final)
             {
                 await ConcatenatePartsAsync(request.Parts!);
+                if (await RefuseConcatenatedContentAsync(FileNamePolicy.ExtensionOf(FileNamePolicy.Sanitize(request.Filename)!)) is { } mismatch)
+                {
+                    // Nothing was recorded: the parts stay finished and usable, this upload's copy of them goes.
+                    await DeleteTempDataAsync();
+                    return mismatch;
+                }
             }
         }
         catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
         {
+            await AbandonInitiationAsync();
             return StorageFailed(ex);
         }
 
         RecordInitiation(request, fileSize);
         await _writer.FlushAsync();
         await DeadlineIndex.FileAsync(GrainFactory, UploadId, _state.LastActivityAt + _options.UploadTimeout, _cleanup.BucketWidth);
-        Report(UploadEvent.Transition(UploadStatus.None, UploadStatus.Initiated));
         LogInitiated(UploadId, _state.Filename, (fileSize ?? 0) / 1024.0 / 1024.0);
 
         if (_state.AllBytesStored)
@@ -71,6 +83,11 @@ public sealed partial class UploadSessionGrain
             return refusal;
         }
 
+        if (await MoveQuotaToProjectAsync(projectId) is { } overQuota)
+        {
+            return overQuota;
+        }
+
         _state.ProjectId = projectId;
         await _writer.FlushAsync();
         return UploadResult.Ok(Snapshot());
@@ -81,7 +98,12 @@ public sealed partial class UploadSessionGrain
     public async Task<UploadResult<UploadSnapshot>> TerminateAsync()
     {
         await ExpireIfIdleAsync();
-        return await CancelCoreAsync(refuseEnded: true);
+        if (_completion is { } running)
+        {
+            await running;
+        }
+
+        return _state.Status == UploadStatus.Completed ? await RemoveFinishedAsync() : await CancelCoreAsync(refuseEnded: true);
     }
 
     private async Task<UploadResult<UploadSnapshot>> CancelCoreAsync(bool refuseEnded)
@@ -104,7 +126,6 @@ public sealed partial class UploadSessionGrain
             return new UploadError(UploadErrorCode.UploadCompleted, "the upload is complete; it is a video now and cannot be cancelled");
         }
 
-        var from = _state.Status;
         _state.Status = UploadStatus.Cancelled;
         _state.EndedAt = Now;
 
@@ -112,7 +133,6 @@ public sealed partial class UploadSessionGrain
         await Task.WhenAll(_chunksInFlight.Values);
         await _lease.DrainAsync();
         await RecordEndThenDeleteTempDataAsync();
-        Report(UploadEvent.Transition(from, UploadStatus.Cancelled));
         LogCancelled(UploadId);
         return UploadResult.Ok(Snapshot());
     }
@@ -129,6 +149,7 @@ public sealed partial class UploadSessionGrain
         _state.Filename = filename;
         _state.Extension = FileNamePolicy.ExtensionOf(filename);
         _state.ProjectId = ProjectIds.OrDefault(request.ProjectId);
+        _state.CallerId = request.CallerId;
         _state.TotalSize = fileSize;
         _state.Kind = request.Kind;
         _state.Parts = request.Parts ?? [];

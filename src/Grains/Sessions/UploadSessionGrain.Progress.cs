@@ -20,12 +20,16 @@ public sealed partial class UploadSessionGrain
         return Task.CompletedTask;
     }
 
-    /// <summary>Called after each state write: watchers hear only what is durable.</summary>
-    private void NotifyWatchers()
+    /// <summary>
+    /// Called after each state write with the state that write stored: watchers hear only what is durable, and each
+    /// write once. (Reading the live state instead showed changes still waiting for the next write, which then repeated
+    /// the same progress.)
+    /// </summary>
+    private void NotifyWatchers(UploadSessionState written)
     {
         if (_watchers.Count > 0)
         {
-            var snapshot = Snapshot();
+            var snapshot = SessionSnapshot.Of(UploadId, written, _options.UploadTimeout, Now);
             _watchers.Notify(watcher => watcher.OnProgressAsync(snapshot).Ignore());
         }
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Uploads.Grains.Statistics;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -41,6 +40,11 @@ public sealed partial class UploadSessionGrain
 
                 await PurgeAsync();
                 return null;
+            case UploadStatus.None when _state.ProjectId is not null:
+                // An initiation that reserved quota and died before it was recorded: give the bytes back.
+                await ReleaseQuotaAsync();
+                await PurgeAsync();
+                return null;
             default:
                 return null;
         }
@@ -61,12 +65,10 @@ public sealed partial class UploadSessionGrain
             return;
         }
 
-        var from = _state.Status;
         _state.Status = UploadStatus.Expired;
         _state.EndedAt = Now;
         _state.FailureReason = $"idle for {idle:g}, longer than the upload timeout {_options.UploadTimeout:g}";
         await RecordEndThenDeleteTempDataAsync();
-        Report(UploadEvent.Transition(from, UploadStatus.Expired));
         LogExpired(UploadId, idle);
     }
 
@@ -74,6 +76,7 @@ public sealed partial class UploadSessionGrain
     private async Task PurgeAsync()
     {
         await DeleteTempDataAsync();
+        await ReleaseQuotaAsync();
         await _stored.ClearStateAsync();
         _state = new UploadSessionState();
         _stored.State = _state;

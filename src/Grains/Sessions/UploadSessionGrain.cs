@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Configuration;
-using Orleans.Uploads.Grains.Statistics;
 using Orleans.Utilities;
 
 namespace Orleans.Uploads.Grains.Sessions;
@@ -18,7 +17,7 @@ namespace Orleans.Uploads.Grains.Sessions;
 [GrainType("upload-session")]
 [Reentrant]
 public sealed partial class UploadSessionGrain : Grain,
-    IUploadSessionGrain, IChunkUploadGrain, IAppendUploadGrain, IUploadCompletionGrain, IUploadProgressGrain, IUploadPartGrain, IUploadSweepGrain
+    IUploadSessionGrain, IChunkUploadGrain, IAppendUploadGrain, IUploadCompletionGrain, IUploadProgressGrain, IUploadPartGrain, IUploadSweepGrain, IUploadTallyGrain
 {
     private readonly IPersistentState<UploadSessionState> _stored;
     private readonly IUploadStore _uploads;
@@ -71,6 +70,7 @@ public sealed partial class UploadSessionGrain : Grain,
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _state = _stored.State;
+        _durable = _stored.State;
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -102,7 +102,9 @@ public sealed partial class UploadSessionGrain : Grain,
 
     private async Task SaveAsync()
     {
-        _stored.State = _state.Clone();
+        _state.Revision++;
+        var written = _state.Clone();
+        _stored.State = written;
         try
         {
             await _stored.WriteStateAsync();
@@ -114,7 +116,8 @@ public sealed partial class UploadSessionGrain : Grain,
             throw;
         }
 
-        NotifyWatchers();
+        ReportTally(written);
+        NotifyWatchers(written);
     }
 
     /// <summary>
@@ -125,6 +128,20 @@ public sealed partial class UploadSessionGrain : Grain,
     {
         await _writer.FlushAsync();
         await DeleteTempDataAsync();
+        await GiveBackQuotaAsync();
+    }
+
+    /// <summary>Releases the quota once the end is durable; a failure is only logged, the retention sweep's purge releases again.</summary>
+    private async Task GiveBackQuotaAsync()
+    {
+        try
+        {
+            await ReleaseQuotaAsync();
+        }
+        catch (Exception ex)
+        {
+            LogQuotaReleaseFailure(ex, UploadId);
+        }
     }
 
     private async Task DeleteTempDataAsync()
@@ -149,14 +166,8 @@ public sealed partial class UploadSessionGrain : Grain,
         if (_state.Status == UploadStatus.Initiated)
         {
             _state.Status = UploadStatus.Uploading;
-            Report(UploadEvent.Transition(UploadStatus.Initiated, UploadStatus.Uploading));
         }
     }
-
-    private void Report(UploadEvent change) =>
-        GrainFactory.GetGrain<IUploadStatisticsGrain>(IUploadStatisticsGrain.Key)
-            .RecordAsync(_state.Kind == UploadKind.Partial ? change with { From = null, To = null } : change)
-            .Ignore();
 
     private UploadError? RefuseBytes() => SessionErrors.RefuseBytes(_state);
 
@@ -166,9 +177,18 @@ public sealed partial class UploadSessionGrain : Grain,
 
     private UploadError StorageFailed(Exception ex)
     {
+        if (ex is InsufficientStorageException)
+        {
+            // Refused before a byte was written: nothing is wrong with the store, and nothing to log per request.
+            return SessionErrors.InsufficientStorage();
+        }
+
         LogStorageFailure(ex, UploadId);
         return SessionErrors.StorageUnavailable();
     }
+
+    [LoggerMessage(LogLevel.Warning, "Upload session {UploadId}: its quota reservation could not be released yet")]
+    private partial void LogQuotaReleaseFailure(Exception exception, Guid uploadId);
 
     [LoggerMessage(LogLevel.Error, "Upload session {UploadId}: chunk store failure")]
     private partial void LogStorageFailure(Exception exception, Guid uploadId);

@@ -51,6 +51,12 @@ public sealed class UploadSessionState
     /// <summary>When the session was cancelled, expired or failed: its retention period counts from here.</summary>
     [Id(23)] public DateTimeOffset? EndedAt { get; set; }
 
+    /// <summary>Who started the upload (the gateway's caller name), whose quota its bytes count against; null for none.</summary>
+    [Id(24)] public string? CallerId { get; set; }
+
+    /// <summary>Counts the session's state writes, so the statistics can tell a newer tally from an older one.</summary>
+    [Id(25)] public long Revision { get; set; }
+
     [JsonIgnore]
     public UploadLayout? Layout => TotalSize is { } size ? new UploadLayout(size, ChunkSize) : null;
 

@@ -29,10 +29,19 @@ public sealed record UploadSnapshot
     [Id(22)] public UploadKind Kind { get; init; }
     [Id(23)] public Guid[] Parts { get; init; } = [];
 
-    public double ProgressPercentage => ProgressOf(UploadedBytes, TotalSize);
+    public double ProgressPercentage => ProgressOf(UploadedBytes, TotalSize, Status);
 
-    public static double ProgressOf(long uploadedBytes, long? totalSize) =>
-        totalSize is > 0 ? Math.Round(100.0 * uploadedBytes / totalSize.Value, 2) : totalSize == 0 ? 100 : 0;
+    /// <summary>
+    /// Percent with two decimals, rounded down, and at most <see cref="MostBeforeCompletion"/> until the upload has
+    /// completed: rounding to nearest showed 100 with a last chunk of 1,234 bytes still missing, and a client that stops
+    /// at 100 would never send it.
+    /// </summary>
+    public static double ProgressOf(long uploadedBytes, long? totalSize, UploadStatus status) =>
+        status == UploadStatus.Completed ? 100
+        : totalSize is > 0 ? Math.Min(MostBeforeCompletion, Math.Floor(10_000.0 * uploadedBytes / totalSize.Value) / 100)
+        : 0;
+
+    public const double MostBeforeCompletion = 99;
 }
 
 /// <summary>The answer to one stored chunk.</summary>
@@ -47,5 +56,5 @@ public sealed record ChunkReceipt(
     [property: Id(6)] UploadStatus Status,
     [property: Id(7)] bool AlreadyStored)
 {
-    public double ProgressPercentage => UploadSnapshot.ProgressOf(UploadedBytes, TotalSize);
+    public double ProgressPercentage => UploadSnapshot.ProgressOf(UploadedBytes, TotalSize, Status);
 }

@@ -1,46 +1,22 @@
 namespace Orleans.Uploads.Grains.Statistics;
 
 /// <summary>
-/// Counts in memory and saves at most every few seconds: statistics are informative, so a crash may lose
-/// the last interval's counts, but no upload waits on them.
+/// The cluster's statistics: the sum of every tally shard's totals, computed when asked. It holds nothing itself, so it
+/// has nothing to lose in a crash; see <see cref="UploadTallyShardGrain"/> for why the shards' numbers are exact.
 /// </summary>
 [GrainType("upload-statistics")]
-public sealed class UploadStatisticsGrain(
-    [PersistentState("statistics", GrainStorageNames.Uploads)] IPersistentState<UploadStatisticsState> statistics)
-    : Grain, IUploadStatisticsGrain
+public sealed class UploadStatisticsGrain : Grain, IUploadStatisticsGrain
 {
-    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(5);
-    private bool _dirty;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public async Task<UploadStatistics> GetAsync()
     {
-        this.RegisterGrainTimer(SaveIfChangedAsync, new GrainTimerCreationOptions(SaveInterval, SaveInterval));
-        return base.OnActivateAsync(cancellationToken);
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        await SaveIfChangedAsync();
-        await base.OnDeactivateAsync(reason, cancellationToken);
-    }
-
-    public Task RecordAsync(UploadEvent change)
-    {
-        statistics.State.Apply(change);
-        _dirty = true;
-        return Task.CompletedTask;
-    }
-
-    public Task<UploadStatistics> GetAsync() => Task.FromResult(statistics.State.ToStatistics());
-
-    private async Task SaveIfChangedAsync()
-    {
-        if (!_dirty)
+        var shards = await Task.WhenAll(Enumerable.Range(0, IUploadTallyShardGrain.Count)
+            .Select(shard => GrainFactory.GetGrain<IUploadTallyShardGrain>(shard).GetTotalsAsync()));
+        var totals = new UploadTotals();
+        foreach (var shard in shards)
         {
-            return;
+            totals.Add(shard);
         }
 
-        _dirty = false;
-        await statistics.WriteStateAsync();
+        return totals.ToStatistics();
     }
 }

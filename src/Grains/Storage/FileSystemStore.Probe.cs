@@ -8,8 +8,16 @@ public sealed partial class FileSystemStore
         foreach (var directory in new[] { _tempDirectory, _finalDirectory })
         {
             var probe = Path.Combine(directory, $".probe-{Guid.NewGuid():N}");
-            await File.WriteAllBytesAsync(probe, [1], cancellationToken).ConfigureAwait(false);
-            File.Delete(probe);
+            try
+            {
+                await File.WriteAllBytesAsync(probe, [1], cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // On a full disk the file is created and then its byte fails to land: /health runs every few seconds,
+                // so a probe that left its file behind then would litter the directory exactly when space is short.
+                File.Delete(probe);
+            }
         }
     }
 }

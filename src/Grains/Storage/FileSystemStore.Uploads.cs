@@ -1,6 +1,6 @@
 namespace Orleans.Uploads.Grains.Storage;
 
-/// <summary><see cref="IUploadStore"/>: one preallocated temp file per upload in progress.</summary>
+/// <summary><see cref="IUploadStore"/>: one sparse temp file per upload in progress.</summary>
 public sealed partial class FileSystemStore
 {
     public Task CreateAsync(Guid uploadId, long? size, CancellationToken cancellationToken = default)
@@ -8,8 +8,10 @@ public sealed partial class FileSystemStore
         var path = TempPath(uploadId);
         if (!File.Exists(path))
         {
-            // Reserving the whole size up front means a full disk fails here, not half-way through the upload.
-            File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, FileOptions.None, size ?? 0).Dispose();
+            // No preallocation: initiates alone must not take disk (5,000 of 1 MiB took 1 GiB). A full disk is met by
+            // the free-space floor before each write instead, and the quotas bound what unfinished uploads may claim.
+            _floor.Admit(0);
+            File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite).Dispose();
         }
 
         if (size is { } length)
@@ -17,6 +19,8 @@ public sealed partial class FileSystemStore
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
             if (RandomAccess.GetLength(handle) != length)
             {
+                // ftruncate: the file reads as its full length (so chunk writes never grow it and a data flush need
+                // not write a size change) while taking no blocks until bytes arrive.
                 RandomAccess.SetLength(handle, length);
             }
         }
@@ -28,6 +32,9 @@ public sealed partial class FileSystemStore
     {
         // FileMode.Open: a write for a temp file that was never created (or was cleaned up) must fail, not recreate it.
         using var handle = File.OpenHandle(TempPath(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+
+        // After the open (a missing file is not a disk question), before any byte: a refusal never leaves half a write.
+        _floor.Admit(data.Length);
         await RandomAccess.WriteAsync(handle, data, offset, cancellationToken).ConfigureAwait(false);
         if (_flushToDisk)
         {
@@ -37,6 +44,7 @@ public sealed partial class FileSystemStore
 
     public async Task ConcatenateAsync(Guid uploadId, IReadOnlyList<Guid> parts, CancellationToken cancellationToken = default)
     {
+        _floor.Admit(parts.Sum(part => new FileInfo(TempPath(part)).Length));
         await using var target = new FileStream(TempPath(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1024 * 1024, FileOptions.Asynchronous);
         foreach (var part in parts)
         {

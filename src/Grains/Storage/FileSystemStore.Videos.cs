@@ -20,6 +20,34 @@ public sealed partial class FileSystemStore
         return Task.FromResult(key);
     }
 
+    public Task QuarantineAsync(string storageKey, CancellationToken cancellationToken = default)
+    {
+        if (!IsVideoKey(storageKey))
+        {
+            throw new ArgumentException($"'{storageKey}' is not a video's storage key.", nameof(storageKey));
+        }
+
+        var final = FinalPath(storageKey);
+        if (File.Exists(final))
+        {
+            Directory.CreateDirectory(_quarantineDirectory);
+            File.Move(final, QuarantinePath(storageKey), overwrite: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string storageKey, CancellationToken cancellationToken = default)
+    {
+        if (IsVideoKey(storageKey))
+        {
+            // Readers that have the file open keep reading it; new ones find nothing.
+            File.Delete(FinalPath(storageKey));
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Stream? OpenRead(string storageKey)
     {
         if (!IsVideoKey(storageKey))

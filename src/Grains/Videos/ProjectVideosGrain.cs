@@ -15,5 +15,28 @@ public sealed class ProjectVideosGrain([PersistentState("videos", GrainStorageNa
         await videos.WriteStateAsync();
     }
 
+    public async Task UpdateAsync(VideoRecord record)
+    {
+        var index = videos.State.FindIndex(v => v.Id == record.Id);
+        if (index < 0)
+        {
+            videos.State.Add(record);
+        }
+        else
+        {
+            videos.State[index] = record;
+        }
+
+        await videos.WriteStateAsync();
+    }
+
+    public async Task RemoveAsync(Guid videoId)
+    {
+        if (videos.State.RemoveAll(v => v.Id == videoId) > 0)
+        {
+            await videos.WriteStateAsync();
+        }
+    }
+
     public Task<IReadOnlyList<VideoRecord>> ListAsync() => Task.FromResult<IReadOnlyList<VideoRecord>>([.. videos.State]);
 }

@@ -16,4 +16,10 @@ public sealed record VideoRecord
     [Id(7)] public DateTimeOffset CreatedAt { get; init; }
     [Id(8)] public string? FileHash { get; init; }
     [Id(9)] public string? MetadataJson { get; init; }
+
+    /// <summary>A <see cref="Scanning.ScanStatus"/>; a record stored before scanning existed reads as unscanned.</summary>
+    [Id(10)] public string ScanStatus { get; init; } = Scanning.ScanStatus.Unscanned;
+
+    /// <summary>The scanner's finding (infected) or why there is no verdict (scan_failed); for operators, not served.</summary>
+    [Id(11)] public string? ScanDetail { get; init; }
 }

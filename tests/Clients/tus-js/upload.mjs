@@ -3,6 +3,7 @@
 //
 //   [TUS_HEADERS=JSON] node upload.mjs --endpoint URL --file PATH --mode whole|chunked|parallel|resume
 //                                     [--chunk-size N] [--parallel N] [--abort-after-bytes N] [--upload-url URL] [--filename NAME]
+//                                     [--terminate-after-success]
 //
 // whole     one POST, then the whole file in one PATCH (tus-js-client's default chunkSize, Infinity)
 // chunked   one POST, then PATCHes of --chunk-size bytes (5 MiB unless given)
@@ -18,8 +19,12 @@
 // --abort-after-bytes N calls upload.abort() in onChunkComplete once the server has acknowledged at least N bytes:
 // no further request goes out, and the upload URL is printed with aborted: true, to be resumed with --mode resume.
 //
+// --terminate-after-success calls upload.abort(true) once the upload has finished: tus-js-client DELETEs the upload URL
+// (retrying what it deems retryable, 409 among them); how long that took is printed as terminateMilliseconds.
+//
 // Prints exactly one JSON line on stdout:
-//   { "url", "bytesUploaded", "aborted", "firstPatchOffset", "requests": { "POST", "HEAD", "PATCH", ... }, "retries" }
+//   { "url", "bytesUploaded", "aborted", "firstPatchOffset", "requests": { "POST", "HEAD", "PATCH", ... }, "retries",
+//     "terminateMilliseconds" }
 // bytesUploaded is what the server acknowledged (Upload-Offset of the last PATCH answer; the whole size once the
 // client reports success). firstPatchOffset is the Upload-Offset of the first PATCH sent (null if none was).
 // On failure: a message on stderr and exit code 1 (2 for bad arguments).
@@ -49,6 +54,7 @@ try {
       'abort-after-bytes': { type: 'string' },
       'upload-url': { type: 'string' },
       filename: { type: 'string' },
+      'terminate-after-success': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -173,6 +179,18 @@ try {
   fail(err?.message ?? String(err));
 }
 
+let terminateMilliseconds = null;
+if (args['terminate-after-success'] && !result.aborted) {
+  const started = performance.now();
+  try {
+    await upload.abort(true);
+  } catch (err) {
+    input.destroy();
+    fail(`abort(true) after the finished upload failed: ${err?.message ?? String(err)}`);
+  }
+  terminateMilliseconds = Math.round(performance.now() - started);
+}
+
 input.destroy();
 const line = JSON.stringify({
   url: upload.url,
@@ -181,5 +199,6 @@ const line = JSON.stringify({
   firstPatchOffset,
   requests,
   retries,
+  terminateMilliseconds,
 });
 process.stdout.write(`${line}\n`, () => process.exit(0));

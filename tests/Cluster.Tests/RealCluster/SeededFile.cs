@@ -1,14 +1,16 @@
 using System.Security.Cryptography;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Cluster.Tests.RealCluster;
 
-/// <summary>A few MiB of seeded random bytes, held in memory, cut into the cluster's chunks.</summary>
+/// <summary>A few MiB of seeded random bytes starting with an MP4 header (the service checks it), held in memory, cut into the cluster's chunks.</summary>
 public sealed class SeededFile
 {
     public SeededFile(int size, int seed, int chunkSize = RealClusterFixture.ChunkSize)
     {
         Bytes = new byte[size];
         new Random(seed).NextBytes(Bytes);
+        VideoHeaders.Stamp(Bytes);
         ChunkSize = chunkSize;
         Sha256 = Sha256Of(Bytes);
     }

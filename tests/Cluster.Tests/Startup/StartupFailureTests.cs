@@ -54,6 +54,29 @@ public sealed class StartupFailureTests
         Assert.DoesNotContain("Unhandled exception", process.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Silo", "Orleans.Uploads.Silo", "Silo not started")]
+    [InlineData("Gateway", "Orleans.Uploads.Gateway", "Gateway not started")]
+    public async Task A_setting_that_does_not_parse_exits_1_with_one_line_and_no_stack_trace(string project, string assembly, string expected)
+    {
+        using var directory = new TempDirectory("startup");
+        var environment = new Dictionary<string, string>
+        {
+            ["Uploads__ChunkSize"] = "abc",
+            ["Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        await using var process = ServerProcess.Start(
+            project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(process.ExitCode == 1, $"expected exit code 1, got {process.ExitCode}\n{process.Output}");
+        Assert.Equal(
+            $"{expected}: Failed to convert configuration value 'abc' at 'Uploads:ChunkSize' to type 'System.Int32'.",
+            Assert.Single(process.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public async Task A_missing_connection_string_names_the_setting()
     {

@@ -23,6 +23,7 @@ public sealed class KeyRotationTests(ITestOutputHelper output)
         var (oldApiKey, newApiKey) = (AccessKeys.NewSecret(), AccessKeys.NewSecret());
         var (k1, k2) = (AccessKeys.NewSecret(), AccessKeys.NewSecret());
         var bytes = RandomNumberGenerator.GetBytes(3000);
+        VideoHeaders.Stamp(bytes);
         CreatedUpload first;
         CreatedUpload second;
 

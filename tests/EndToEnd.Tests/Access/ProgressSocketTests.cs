@@ -47,6 +47,12 @@ public sealed class ProgressSocketTests(OriginRestrictedGatewayFixture gateway) 
         for (var chunk = 0; chunk < upload.TotalChunks; chunk++)
         {
             var bytes = new byte[chunk < upload.TotalChunks - 1 ? ChunkSize : FileSize - (chunk * ChunkSize)];
+            if (chunk == 0)
+            {
+                // The upload is an .mp4: its first bytes must say so.
+                VideoHeaders.Stamp(bytes);
+            }
+
             using (var stored = await AccessHttp.PutChunkAsync(browser, upload.UploadId, chunk, bytes, upload.UploadToken))
             {
                 await AccessHttp.ExpectAsync(stored, HttpStatusCode.OK, $"PUT chunk {chunk}", Server);

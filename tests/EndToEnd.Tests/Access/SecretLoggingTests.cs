@@ -49,7 +49,7 @@ public sealed class SecretLoggingTests
             // The right key creates an upload and sends its one chunk; so does the JWT; the wrong key and the forged JWT are refused.
             using var http = AccessHttp.Client(server, keys.ApiKey);
             var upload = await AccessHttp.InitiateAsync(http, server, 10, "secret.mp4");
-            using (var stored = await AccessHttp.PutChunkAsync(http, upload.UploadId, 0, new byte[10]))
+            using (var stored = await AccessHttp.PutChunkAsync(http, upload.UploadId, 0, VideoHeaders.For(".mp4")[..10]))
             {
                 await AccessHttp.ExpectAsync(stored, HttpStatusCode.OK, "PUT chunk 0", server);
             }

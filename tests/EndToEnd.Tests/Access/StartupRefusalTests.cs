@@ -2,7 +2,9 @@
 // it listens. This runs the built gateway as a real process with each unsafe combination and checks it refuses to
 // start, exit code 1 and one plain line naming what to configure (no stack trace, no secret), and that the one open
 // configuration allowed (standalone, loopback only, no keys) says so once and still refuses a wrong credential. The
-// refused processes exit before they listen; no test here starts a server reachable beyond loopback.
+// refused processes exit before they listen; no test here starts a server reachable beyond loopback. Every other start-up
+// failure (a setting that does not parse or is out of range, a busy port) ends the same way, and a fresh start warns of
+// nothing but open mode.
 
 using System.Globalization;
 using System.Net;
@@ -78,8 +80,60 @@ public sealed class StartupRefusalTests
             $"expected one 'Access control is off' line about loopback, got {warnings.Count}\n{AccessHttp.Tail(server, 200)}");
     }
 
+    [Theory]
+    [InlineData("Uploads__ChunkSize", "abc", "Gateway not started: Failed to convert configuration value 'abc' at 'Uploads:ChunkSize' to type 'System.Int32'.")]
+    [InlineData("Uploads__ChunkSize", "10", "Gateway not started: Uploads:ChunkSize must be between 65536 and 33554432 bytes (got 10)")]
+    [InlineData("Cleanup__Retention", "soon", "Gateway not started: Failed to convert configuration value 'soon' at 'Cleanup:Retention' to type 'System.TimeSpan'.")]
+    public async Task A_setting_that_does_not_parse_or_is_out_of_range_exits_1_with_one_line_naming_it(string setting, string value, string expected)
+    {
+        var output = await RefusedAsync(new Dictionary<string, string>(Ports()) { [setting] = value }, "--urls", Loopback());
+
+        Assert.StartsWith(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_busy_port_exits_1_ending_with_one_line_naming_the_address_and_no_stack_trace()
+    {
+        // The test holds the port on loopback; the gateway starts its silo, then fails to bind and says so.
+        using var held = new TcpListener(IPAddress.Loopback, 0);
+        held.Start();
+        var address = $"http://127.0.0.1:{((IPEndPoint)held.LocalEndpoint).Port}";
+
+        var output = await ExitedAsync(Ports(), "--urls", address);
+
+        var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"Gateway not started: Failed to bind to address {address}: address already in use.", lines[^1]);
+        Assert.DoesNotContain(lines, line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_fresh_start_logs_no_warning_or_error_but_the_open_mode_one()
+    {
+        using var directory = new TempDirectory("uploads-fresh");
+        await using var server = await GatewayServer.StartAsync(directory.Path);
+        using var http = AccessHttp.Client(server);
+        await AccessHttp.AssertStatusAsync(http, AccessHttp.Request(HttpMethod.Get, "/api/uploads/statistics"), HttpStatusCode.OK, server);
+
+        var lines = server.Process.Output.Split(Environment.NewLine);
+        var alarming = lines.Select((line, index) => (line, index))
+            .Where(entry => entry.line.StartsWith("warn:", StringComparison.Ordinal) || entry.line.StartsWith("fail:", StringComparison.Ordinal) || entry.line.StartsWith("crit:", StringComparison.Ordinal))
+            .Where(entry => !(entry.index + 1 < lines.Length && lines[entry.index + 1].Contains("Access control is off", StringComparison.Ordinal)))
+            .Select(entry => entry.line + " " + (entry.index + 1 < lines.Length ? lines[entry.index + 1].Trim() : ""))
+            .ToList();
+        Assert.True(alarming.Count == 0, "unexpected warnings or errors:\n" + string.Join("\n", alarming));
+    }
+
     /// <summary>Runs the gateway with <paramref name="environment"/>, expects exit code 1 and exactly one line of output: that line.</summary>
     private static async Task<string> RefusedAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var output = await ExitedAsync(environment, arguments);
+        var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line, got {lines.Length}:\n{output}");
+        return lines[0];
+    }
+
+    /// <summary>Runs the gateway with <paramref name="environment"/>, expects exit code 1 within 20 s and no stack trace: its output.</summary>
+    private static async Task<string> ExitedAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         using var directory = new TempDirectory("uploads-refused");
         await using var process = ServerProcess.Start(
@@ -94,12 +148,10 @@ public sealed class StartupRefusalTests
         }
 
         var output = process.Output;
-        var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.True(process.ExitCode == 1, $"expected exit code 1, got {process.ExitCode}\n{output}");
-        Assert.True(lines.Length == 1, $"expected one line, got {lines.Length}:\n{output}");
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
-        return lines[0];
+        return output;
     }
 
     /// <summary>Silo ports of its own for a gateway that would start one, so a refusal never depends on 11111 being free.</summary>

@@ -89,7 +89,8 @@ public sealed class TusJsClient(GatewayServer server, IReadOnlyDictionary<string
 }
 
 /// <summary>The one JSON line upload.mjs prints.</summary>
-public sealed record TusJsResult(string Url, long BytesUploaded, bool Aborted, long? FirstPatchOffset, Dictionary<string, int> Requests, int Retries)
+public sealed record TusJsResult(
+    string Url, long BytesUploaded, bool Aborted, long? FirstPatchOffset, Dictionary<string, int> Requests, int Retries, long? TerminateMilliseconds = null)
 {
     public ClientRun? Run { get; init; }
 

@@ -19,7 +19,7 @@ public sealed class LegacyFormAccessTests(AccessGatewayFixture gateway) : IClass
         var name = $"forbidden-{Guid.NewGuid():N}.webm";
 
         using var response = await new UploadsApiClient(client).SendLegacyUploadAsync(
-            name, TestData.RandomBytes((2 * GatewayFixture.ChunkSize) + 10, seed: 7301), AccessGatewayFixture.OwnerProject, projectFirst);
+            name, TestData.RandomVideo((2 * GatewayFixture.ChunkSize) + 10, seed: 7301, ".webm"), AccessGatewayFixture.OwnerProject, projectFirst);
 
         await HttpAssert.ProblemAsync(response, HttpStatusCode.Forbidden, "project_forbidden");
         await AssertNoVideoNamedAsync(name);
@@ -31,7 +31,7 @@ public sealed class LegacyFormAccessTests(AccessGatewayFixture gateway) : IClass
         using var client = gateway.ClientWithBearer(gateway.OtherKey);
         var name = $"defaulted-{Guid.NewGuid():N}.webm";
 
-        using var response = await new UploadsApiClient(client).SendLegacyUploadAsync(name, TestData.RandomBytes(5000, seed: 7302));
+        using var response = await new UploadsApiClient(client).SendLegacyUploadAsync(name, TestData.RandomVideo(5000, seed: 7302, ".webm"));
 
         var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.Forbidden, "project_forbidden");
         Assert.Contains("'default'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class LegacyFormAccessTests(AccessGatewayFixture gateway) : IClass
         using var client = gateway.ClientWithUploadToken(upload.Token);
 
         // The file part stops half-way and never resumes: only an answer given before the file is read ends this request.
-        var file = new PausingContent(TestData.RandomBytes(3 * GatewayFixture.ChunkSize, seed: 7304), pauseAt: GatewayFixture.ChunkSize, "video/mp4");
+        var file = new PausingContent(TestData.RandomVideo(3 * GatewayFixture.ChunkSize, seed: 7304, ".webm"), pauseAt: GatewayFixture.ChunkSize, "video/mp4");
         using var form = new MultipartFormDataContent { { file, "file", "token-only.webm" } };
         try
         {
@@ -69,7 +69,7 @@ public sealed class LegacyFormAccessTests(AccessGatewayFixture gateway) : IClass
     {
         using var client = gateway.ClientWithBearer(gateway.OtherKey);
         var api = new UploadsApiClient(client);
-        var file = TestData.RandomBytes(5000, seed: 7303);
+        var file = TestData.RandomVideo(5000, seed: 7303, ".webm");
 
         using var response = await api.SendLegacyUploadAsync("allowed.webm", file, AccessGatewayFixture.OtherProject, projectFirst: false);
 

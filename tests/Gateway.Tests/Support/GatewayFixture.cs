@@ -47,6 +47,9 @@ public class GatewayFixture : IAsyncLifetime
 
     public UploadsApiClient Api => new(Client);
 
+    /// <summary>The gateway's services, its silo's included (they share one container).</summary>
+    public IServiceProvider Services => (_factory ?? throw new InvalidOperationException("The fixture is not initialized.")).Services;
+
     /// <summary>New uploads one client may start per minute; 0 means unlimited.</summary>
     protected virtual int InitiatePermitsPerMinute => 0;
 

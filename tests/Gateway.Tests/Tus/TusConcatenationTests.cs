@@ -55,7 +55,7 @@ public sealed class TusConcatenationTests(GatewayFixture gateway) : IClassFixtur
     [Fact]
     public async Task Final_upload_accepts_absolute_upload_urls()
     {
-        var file = TestData.RandomBytes(3000, seed: 1802);
+        var file = TestData.RandomVideo(3000, seed: 1802, ".mkv");
         var parts = await UploadPartsAsync(file, [0, 1000, 2500, 3000]);
 
         using var created = await CreateFinalAsync(

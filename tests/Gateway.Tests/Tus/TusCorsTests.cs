@@ -88,6 +88,30 @@ public sealed class TusCorsTests(CorsGatewayFixture gateway) : IClassFixture<Cor
         Assert.False(TusClient.HasHeader(created, "Access-Control-Expose-Headers"));
     }
 
+    /// <summary>A browser asks before each chunk URL; the answer holds for an hour instead of its default 5 s.</summary>
+    [Fact]
+    public async Task Preflights_may_be_cached_for_an_hour()
+    {
+        using var response = await PreflightAsync(TusClient.PathOf(Guid.NewGuid()), Allowed, "PATCH", "tus-resumable,upload-offset,content-type");
+
+        Assert.True(response.IsSuccessStatusCode, $"preflight answered {(int)response.StatusCode}");
+        Assert.Equal("3600", TusClient.Header(response, "Access-Control-Max-Age"));
+    }
+
+    /// <summary>Scripts read Content-Range and Accept-Ranges of a ranged download and Retry-After of a 429 or 503.</summary>
+    [Fact]
+    public async Task Responses_expose_range_and_retry_headers_to_the_allowed_origin()
+    {
+        using var created = await _tus.CreateAsync(("Origin", Allowed), ("Upload-Length", "100"), ("Upload-Metadata", TusClient.VideoMetadata));
+        await HttpAssert.StatusAsync(created, HttpStatusCode.Created);
+
+        var exposed = Values(created, "Access-Control-Expose-Headers");
+        foreach (var header in new[] { "Content-Range", "Accept-Ranges", "Retry-After" })
+        {
+            Assert.Contains(header, exposed, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
     /// <summary>What a browser sends before a tus request: no Tus-Resumable, only the Access-Control-Request-* headers.</summary>
     private Task<HttpResponseMessage> PreflightAsync(string path, string origin, string method, string requestHeaders) =>
         _tus.SendAsync(

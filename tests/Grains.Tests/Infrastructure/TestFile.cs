@@ -1,12 +1,16 @@
 using System.Security.Cryptography;
 using Orleans.Uploads.Grains.Sessions;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Grains.Tests.Infrastructure;
 
-/// <summary>Random file content (seeded, so a failure reproduces) and its chunks.</summary>
-public sealed class TestFile(int size, int chunkSize = UploadClusterFixture.ChunkSize, int seed = 1)
+/// <summary>
+/// Random file content (seeded, so a failure reproduces) and its chunks. It starts with a header of its extension
+/// (<see cref="VideoHeaders"/>), since sessions refuse first bytes that are no container of the upload's extension.
+/// </summary>
+public sealed class TestFile(int size, int chunkSize = UploadClusterFixture.ChunkSize, int seed = 1, string extension = ".mp4")
 {
-    public byte[] Bytes { get; } = Generate(size, seed);
+    public byte[] Bytes { get; } = Generate(size, seed, extension);
 
     public UploadLayout Layout => new(Bytes.Length, chunkSize);
 
@@ -23,10 +27,11 @@ public sealed class TestFile(int size, int chunkSize = UploadClusterFixture.Chun
         return new ChunkPayload(copy);
     }
 
-    private static byte[] Generate(int size, int seed)
+    private static byte[] Generate(int size, int seed, string extension)
     {
         var bytes = new byte[size];
         new Random(seed).NextBytes(bytes);
+        VideoHeaders.Stamp(bytes, extension);
         return bytes;
     }
 }

@@ -30,6 +30,7 @@ public sealed record StatusReply(
     string? FailureReason);
 
 public sealed record VideoReply(
-    Guid Id, Guid UploadId, string? ProjectId, string Filename, string OriginalName, long Size, string Status, DateTimeOffset CreatedAt, string? FileHash, string ContentUrl);
+    Guid Id, Guid UploadId, string? ProjectId, string Filename, string OriginalName, long Size, string Status, DateTimeOffset CreatedAt, string? FileHash, string ContentUrl,
+    string? ScanStatus = null);
 
 public sealed record ProblemReply(int Status, string? Code, string? Detail);

@@ -98,7 +98,7 @@ public sealed class LegacyPostRoute : ProtectedRoute
     public override async Task<Answer> SendAsync(Probe probe)
     {
         using var response = await new UploadsApiClient(probe.Client).SendLegacyUploadAsync(
-            IntruderFile(probe.Target), TestData.RandomBytes(5000, seed: 668), AccessGatewayFixture.OwnerProject);
+            IntruderFile(probe.Target), TestData.RandomVideo(5000, seed: 668, ".webm"), AccessGatewayFixture.OwnerProject);
         return await Answer.ReadAsync(response);
     }
 

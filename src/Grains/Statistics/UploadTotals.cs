@@ -2,8 +2,9 @@ using Orleans.Uploads.Grains.Sessions;
 
 namespace Orleans.Uploads.Grains.Statistics;
 
-[GenerateSerializer, Alias("uploads.UploadStatisticsState")]
-public sealed class UploadStatisticsState
+/// <summary>Sums of upload tallies: one shard's, then the cluster's, from which the seed's metrics are computed.</summary>
+[GenerateSerializer, Alias("uploads.UploadTotals")]
+public sealed class UploadTotals
 {
     [Id(0)] public Dictionary<UploadStatus, long> CountsByStatus { get; set; } = [];
     [Id(1)] public long BytesReceived { get; set; }
@@ -12,23 +13,32 @@ public sealed class UploadStatisticsState
     [Id(4)] public long CompletedBytes { get; set; }
     [Id(5)] public double CompletedSeconds { get; set; }
 
-    public void Apply(UploadEvent change)
+    public void Add(UploadTally tally)
     {
-        if (change.From is { } from && from != UploadStatus.None)
+        if (tally.Status is { } status and not UploadStatus.None)
         {
-            CountsByStatus[from] = CountsByStatus.GetValueOrDefault(from) - 1;
+            CountsByStatus[status] = CountsByStatus.GetValueOrDefault(status) + 1;
         }
 
-        if (change.To is { } to)
+        BytesReceived += tally.BytesReceived;
+        ChunksReceived += tally.ChunksReceived;
+        ChunkRetries += tally.ChunkRetries;
+        CompletedBytes += tally.CompletedBytes;
+        CompletedSeconds += tally.CompletedSeconds;
+    }
+
+    public void Add(UploadTotals other)
+    {
+        foreach (var (status, count) in other.CountsByStatus)
         {
-            CountsByStatus[to] = CountsByStatus.GetValueOrDefault(to) + 1;
+            CountsByStatus[status] = CountsByStatus.GetValueOrDefault(status) + count;
         }
 
-        BytesReceived += change.BytesReceived;
-        ChunksReceived += change.ChunksReceived;
-        ChunkRetries += change.ChunksRejected;
-        CompletedBytes += change.CompletedBytes;
-        CompletedSeconds += change.CompletedSeconds;
+        BytesReceived += other.BytesReceived;
+        ChunksReceived += other.ChunksReceived;
+        ChunkRetries += other.ChunkRetries;
+        CompletedBytes += other.CompletedBytes;
+        CompletedSeconds += other.CompletedSeconds;
     }
 
     public UploadStatistics ToStatistics()
