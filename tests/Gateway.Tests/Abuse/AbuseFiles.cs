@@ -1,5 +1,5 @@
-using System.Text;
 using Orleans.Uploads.Gateway.Tests.Support;
+using Orleans.Uploads.Harness;
 
 namespace Orleans.Uploads.Gateway.Tests.Abuse;
 
@@ -11,7 +11,7 @@ public static class AbuseFiles
     public static byte[] Video(int length, int seed)
     {
         var bytes = TestData.RandomBytes(length, seed);
-        Encoding.ASCII.GetBytes("\0\0\0\x18ftypisom").CopyTo(bytes, 0);
+        VideoHeaders.Stamp(bytes);
         return bytes;
     }
 }

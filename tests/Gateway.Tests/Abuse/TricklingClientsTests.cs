@@ -37,12 +37,17 @@ public sealed class TricklingClientsTests(ITestOutputHelper output)
         var normal = await UploadAsync(gateway, Video(FileSize, seed: 1301));
 
         // The seed trickles share two chunks of one upload (none of them ever completes one); each tus trickle has an
-        // upload of its own of deferred length, since a timed-out PATCH keeps the byte or so it delivered.
-        var seedTarget = await gateway.Api.InitiateAsync("trickle.mp4", 10 * MiB);
+        // upload of its own of deferred length, since a timed-out PATCH keeps the byte or so it delivered. Trickles start
+        // past the container header (seed chunks 1 and 2; tus uploads whose header is already stored): at the head,
+        // the content check would refuse their bytes at once and they would never hold the budget.
+        var header = VideoHeaders.For(".mp4");
+        var seedTarget = await gateway.Api.InitiateAsync("trickle.mp4", 15 * MiB);
         var tusTargets = new List<Guid>();
         for (var i = 0; i < Trickles / 2; i++)
         {
-            tusTargets.Add(await gateway.Tus.CreateAsync("trickle.mp4"));
+            var target = await gateway.Tus.CreateAsync("trickle.mp4");
+            await gateway.Tus.PatchAsync(target, 0, header);
+            tusTargets.Add(target);
         }
 
         using var stop = new CancellationTokenSource();
@@ -52,7 +57,7 @@ public sealed class TricklingClientsTests(ITestOutputHelper output)
             for (var i = 0; i < Trickles; i++)
             {
                 trickles.Add(i % 2 == 0
-                    ? await HeldBodyRequest.StartAsync(gateway.BaseAddress, "PUT", $"/api/uploads/{seedTarget.UploadId}/chunks/{i / 2 % 2}", 5 * MiB, new byte[1])
+                    ? await HeldBodyRequest.StartAsync(gateway.BaseAddress, "PUT", $"/api/uploads/{seedTarget.UploadId}/chunks/{1 + (i / 2 % 2)}", 5 * MiB, new byte[1])
                     : await HeldBodyRequest.StartAsync(
                         gateway.BaseAddress,
                         "PATCH",
@@ -60,7 +65,7 @@ public sealed class TricklingClientsTests(ITestOutputHelper output)
                         32 * MiB,
                         new byte[1],
                         ("Tus-Resumable", TusApiClient.Version),
-                        ("Upload-Offset", "0"),
+                        ("Upload-Offset", header.Length.ToString(CultureInfo.InvariantCulture)),
                         ("Content-Type", TusApiClient.OffsetOctetStream)));
             }
 
