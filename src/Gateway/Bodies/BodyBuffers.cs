@@ -50,7 +50,7 @@ public sealed class BodyBuffers : IDisposable
     public async ValueTask<IDisposable> ReserveAsync(long bytes, CancellationToken cancellationToken)
     {
         // More than the whole budget waits for all of it: memory then exceeds the budget by the difference, for one body only.
-        var permits = (int)Math.Clamp((bytes + BytesPerPermit - 1) / BytesPerPermit, 1, _permitLimit);
+        var permits = PermitsFor(bytes);
         using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         waited.CancelAfter(_longestWait);
         RateLimitLease lease;
@@ -67,5 +67,20 @@ public sealed class BodyBuffers : IDisposable
         return lease.IsAcquired ? lease : throw new InvalidOperationException("The body-buffer budget refused a reservation; its queue is unbounded.");
     }
 
+    /// <summary>Takes <paramref name="bytes"/> of the budget if they are free now and nobody waits before us; null otherwise.</summary>
+    public IDisposable? TryReserve(long bytes)
+    {
+        var lease = _budget.AttemptAcquire(PermitsFor(bytes));
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        return null;
+    }
+
     public void Dispose() => _budget.Dispose();
+
+    private int PermitsFor(long bytes) => (int)Math.Clamp((bytes + BytesPerPermit - 1) / BytesPerPermit, 1, _permitLimit);
 }

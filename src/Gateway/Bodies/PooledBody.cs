@@ -80,6 +80,11 @@ public sealed class PooledBody(BodyBuffers buffers) : IDisposable
             buffers.Arrays.Return(buffer);
         }
 
+        ReleaseReservations();
+    }
+
+    private void ReleaseReservations()
+    {
         foreach (var reservation in _reservations)
         {
             reservation.Dispose();
@@ -96,7 +101,19 @@ public sealed class PooledBody(BodyBuffers buffers) : IDisposable
         }
 
         var capacity = (int)Math.Min(limit, Math.Max(BodyBuffers.StepBytes, 2L * _capacity));
-        _reservations.Add(await buffers.ReserveAsync(capacity - _capacity, cancellationToken));
+        if (buffers.TryReserve(capacity - _capacity) is { } growth)
+        {
+            _reservations.Add(growth);
+        }
+        else
+        {
+            // Hazard: waiting for more while holding a share is hold-and-wait; bodies that each hold part of the budget
+            // and wait for the rest deadlock (seen: four tus-js-client PATCHes in parallel). So a body that must wait
+            // gives its share back and waits for its whole new capacity at once, in the budget's first-come queue.
+            ReleaseReservations();
+            _reservations.Add(await buffers.ReserveAsync(capacity, cancellationToken));
+        }
+
         var grown = buffers.Arrays.Rent(capacity);
         if (_buffer is { } old)
         {
