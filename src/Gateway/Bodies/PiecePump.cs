@@ -32,6 +32,9 @@ public static class PiecePump
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pieceSize);
         var pieces = new PooledBody?[2];
+
+        // Both buffers draw on one allowance; at most both hold a whole piece (or the whole body, if shorter).
+        using var allowance = new BodyAllowance(buffers, 2L * (bodyLength is { } declared ? Math.Clamp(declared, 1, pieceSize) : pieceSize));
         Task<UploadError?>? storing = null;
         Exception? broken = null;
         var bodyEnded = false;
@@ -45,7 +48,7 @@ public static class PiecePump
                 if (!bodyEnded)
                 {
                     var limit = bodyLength is { } length ? (int)Math.Clamp(length - total, 0, pieceSize) : pieceSize;
-                    filling = FillAsync(body, pieces[next] ??= new PooledBody(buffers), limit, storing, received, cancellationToken);
+                    filling = FillAsync(body, pieces[next] ??= new PooledBody(buffers, allowance), limit, storing, received, cancellationToken);
                 }
 
                 if (storing is not null && await StoredAsync(storing, stored: 1 - next, filling) is { } error)

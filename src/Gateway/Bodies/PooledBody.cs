@@ -3,17 +3,32 @@ namespace Orleans.Uploads.Gateway.Bodies;
 /// <summary>
 /// Request-body bytes in a buffer lent by <see cref="BodyBuffers"/>, grown as they arrive: the buffer starts at one
 /// step and doubles whenever the bytes fill it, up to the limit of the read, and each growth takes its share of the
-/// budget before the read that fills it. So a body holds at most about twice the budget of the bytes that arrived,
-/// never the length it declared: a client that declares 32 MiB and then trickles holds one step.
+/// body's <see cref="BodyAllowance"/> before the read that fills it. So a body holds at most about twice the budget of
+/// the bytes that arrived, never the length it declared: a client that declares 32 MiB and then trickles holds one step.
 /// The buffer goes back on dispose, unless <see cref="Abandon"/> was called because a grain that may still read it
 /// did not answer: then it is left to the garbage collector, and only its share of the budget is given back.
 /// Hazard: growing copies what arrived into the larger buffer; doubling keeps that below one extra copy of the body.
 /// </summary>
-public sealed class PooledBody(BodyBuffers buffers) : IDisposable
+public sealed class PooledBody : IDisposable
 {
-    private readonly List<IDisposable> _reservations = [];
+    private readonly BodyBuffers _buffers;
+    private readonly BodyAllowance _allowance;
+    private readonly bool _ownsAllowance;
     private byte[]? _buffer;
     private int _capacity;
+
+    /// <param name="allowance">The body's share of the budget, shared by every buffer of one body and disposed by its owner.</param>
+    public PooledBody(BodyBuffers buffers, BodyAllowance allowance)
+        : this(buffers, allowance, ownsAllowance: false)
+    {
+    }
+
+    private PooledBody(BodyBuffers buffers, BodyAllowance allowance, bool ownsAllowance)
+    {
+        _buffers = buffers;
+        _allowance = allowance;
+        _ownsAllowance = ownsAllowance;
+    }
 
     /// <summary>The bytes read so far.</summary>
     public int Length { get; private set; }
@@ -29,7 +44,8 @@ public sealed class PooledBody(BodyBuffers buffers) : IDisposable
     /// </summary>
     public static async Task<PooledBody?> ReadAsync(Stream body, int length, BodyBuffers buffers, CancellationToken cancellationToken)
     {
-        var pooled = new PooledBody(buffers);
+        // The whole read is one buffer, so all it may need is its length.
+        var pooled = new PooledBody(buffers, new BodyAllowance(buffers, length), ownsAllowance: true);
         try
         {
             await pooled.FillAsync(body, length, stop: null, cancellationToken);
@@ -77,20 +93,13 @@ public sealed class PooledBody(BodyBuffers buffers) : IDisposable
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
-            buffers.Arrays.Return(buffer);
+            _buffers.Arrays.Return(buffer);
         }
 
-        ReleaseReservations();
-    }
-
-    private void ReleaseReservations()
-    {
-        foreach (var reservation in _reservations)
+        if (_ownsAllowance)
         {
-            reservation.Dispose();
+            _allowance.Dispose();
         }
-
-        _reservations.Clear();
     }
 
     private async ValueTask GrowAsync(int limit, CancellationToken cancellationToken)
@@ -101,24 +110,12 @@ public sealed class PooledBody(BodyBuffers buffers) : IDisposable
         }
 
         var capacity = (int)Math.Min(limit, Math.Max(BodyBuffers.StepBytes, 2L * _capacity));
-        if (buffers.TryReserve(capacity - _capacity) is { } growth)
-        {
-            _reservations.Add(growth);
-        }
-        else
-        {
-            // Hazard: waiting for more while holding a share is hold-and-wait; bodies that each hold part of the budget
-            // and wait for the rest deadlock (seen: four tus-js-client PATCHes in parallel). So a body that must wait
-            // gives its share back and waits for its whole new capacity at once, in the budget's first-come queue.
-            ReleaseReservations();
-            _reservations.Add(await buffers.ReserveAsync(capacity, cancellationToken));
-        }
-
-        var grown = buffers.Arrays.Rent(capacity);
+        await _allowance.TakeAsync(capacity - _capacity, cancellationToken);
+        var grown = _buffers.Arrays.Rent(capacity);
         if (_buffer is { } old)
         {
             old.AsSpan(0, Length).CopyTo(grown);
-            buffers.Arrays.Return(old);
+            _buffers.Arrays.Return(old);
         }
 
         _buffer = grown;
