@@ -50,20 +50,17 @@ public static class AppendBodyStreamer
             return result;
         }
 
-        using (var reservation = await buffers.ReserveAsync(PiecePump.BufferBytes(request.BodyLength, request.PieceSize), cancellationToken))
+        var stopped = await PiecePump.PumpAsync(
+            body,
+            request.PieceSize,
+            request.BodyLength,
+            async (piece, last) => (await SendAsync(piece, last)).Error,
+            request.Digest is { } digest ? digest.Append : null,
+            buffers,
+            cancellationToken);
+        if (stopped is not null)
         {
-            var stopped = await PiecePump.PumpAsync(
-                body,
-                request.PieceSize,
-                request.BodyLength,
-                async (piece, last) => (await SendAsync(piece, last)).Error,
-                request.Digest is { } digest ? digest.Append : null,
-                buffers.Arrays,
-                cancellationToken);
-            if (stopped is not null)
-            {
-                return new AppendOutcome(null, stopped, matched);
-            }
+            return new AppendOutcome(null, stopped, matched);
         }
 
         if (ended is null)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.ExceptionServices;
 using Orleans.Uploads.Grains.Sessions;
 
@@ -7,14 +6,11 @@ namespace Orleans.Uploads.Gateway.Bodies;
 /// <summary>
 /// Moves a request body into a store in pieces of <c>pieceSize</c> bytes. While one piece is stored the next is
 /// received into a second pooled buffer, so the network and the disk work at the same time; pieces are stored
-/// strictly in body order, one store at a time, with at most two buffers per body.
+/// strictly in body order, one store at a time, with at most two buffers per body. The buffers grow as bytes arrive
+/// (<see cref="PooledBody"/>), so a slow body holds budget only for what it sent.
 /// </summary>
 public static class PiecePump
 {
-    /// <summary>The most buffer memory pumping a body of <paramref name="bodyLength"/> bytes (null: unknown) can take.</summary>
-    public static long BufferBytes(long? bodyLength, int pieceSize) =>
-        bodyLength is { } length && length <= pieceSize ? Math.Max(length, 1) : 2L * pieceSize;
-
     /// <summary>
     /// Returns null once the whole body is stored, or the first error a store reports: the piece being received then
     /// is dropped and no further read starts. A broken body (IO error, abort, bad request) still stores what arrived
@@ -22,7 +18,8 @@ public static class PiecePump
     /// it is stored. <paramref name="store"/> is told whether a piece is the body's last: known when the piece ends
     /// short of <paramref name="pieceSize"/> or reaches <paramref name="bodyLength"/>; a body of unknown length that
     /// ends on a piece boundary is found to have ended only after its last piece went. A buffer whose store timed
-    /// out is never returned to <paramref name="pool"/>: the store may still be reading it.
+    /// out is never returned to the pool of <paramref name="buffers"/> (only its budget is): the store may still be reading it.
+    /// A body that the budget had no room for in time breaks with a 408 <see cref="BadHttpRequestException"/>.
     /// </summary>
     public static async Task<UploadError?> PumpAsync(
         Stream body,
@@ -30,11 +27,14 @@ public static class PiecePump
         long? bodyLength,
         Func<ReadOnlyMemory<byte>, bool, Task<UploadError?>> store,
         Action<ReadOnlySpan<byte>>? received,
-        ArrayPool<byte> pool,
+        BodyBuffers buffers,
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pieceSize);
-        var buffers = new byte[]?[2];
+        var pieces = new PooledBody?[2];
+
+        // Both buffers draw on one allowance; at most both hold a whole piece (or the whole body, if shorter).
+        using var allowance = new BodyAllowance(buffers, 2L * (bodyLength is { } declared ? Math.Clamp(declared, 1, pieceSize) : pieceSize));
         Task<UploadError?>? storing = null;
         Exception? broken = null;
         var bodyEnded = false;
@@ -47,7 +47,8 @@ public static class PiecePump
                 Task<(int Filled, Exception? Broken)>? filling = null;
                 if (!bodyEnded)
                 {
-                    filling = FillAsync(body, buffers[next] ??= pool.Rent(pieceSize), pieceSize, storing, received, cancellationToken);
+                    var limit = bodyLength is { } length ? (int)Math.Clamp(length - total, 0, pieceSize) : pieceSize;
+                    filling = FillAsync(body, pieces[next] ??= new PooledBody(buffers, allowance), limit, storing, received, cancellationToken);
                 }
 
                 if (storing is not null && await StoredAsync(storing, stored: 1 - next, filling) is { } error)
@@ -68,22 +69,19 @@ public static class PiecePump
                 (var filled, broken) = await filling;
                 total += filled;
                 bodyEnded = broken is not null || filled < pieceSize || total == bodyLength;
-                storing = filled > 0 ? store(buffers[next]!.AsMemory(0, filled), bodyEnded && broken is null) : null;
+                storing = filled > 0 ? store(pieces[next]!.Memory, bodyEnded && broken is null) : null;
                 next = 1 - next;
             }
         }
         finally
         {
-            foreach (var buffer in buffers)
+            foreach (var piece in pieces)
             {
-                if (buffer is not null)
-                {
-                    pool.Return(buffer);
-                }
+                piece?.Dispose();
             }
         }
 
-        // Waits for the piece in buffers[stored]. When it fails, the piece being received is dropped, but only once
+        // Waits for the piece in pieces[stored]. When it fails, the piece being received is dropped, but only once
         // its read is over: that read still writes into the other buffer.
         async Task<UploadError?> StoredAsync(Task<UploadError?> piece, int stored, Task? filling)
         {
@@ -101,7 +99,7 @@ public static class PiecePump
             {
                 if (ex is TimeoutException)
                 {
-                    buffers[stored] = null;
+                    pieces[stored]!.Abandon();
                 }
 
                 await DropAsync(filling);
@@ -126,25 +124,19 @@ public static class PiecePump
     }
 
     /// <summary>
-    /// Reads until the piece is full, the body ends or the previous piece failed to store; a broken connection is
-    /// returned with what arrived before it.
+    /// Reads until the piece holds <paramref name="limit"/> bytes, the body ends or the previous piece failed to store;
+    /// a broken connection (or a body the budget had no room for in time) is returned with what arrived before it.
     /// </summary>
     private static async Task<(int Filled, Exception? Broken)> FillAsync(
-        Stream body, byte[] buffer, int pieceSize, Task<UploadError?>? previous, Action<ReadOnlySpan<byte>>? received, CancellationToken cancellationToken)
+        Stream body, PooledBody piece, int limit, Task<UploadError?>? previous, Action<ReadOnlySpan<byte>>? received, CancellationToken cancellationToken)
     {
-        var filled = 0;
+        piece.Clear();
         Exception? broken = null;
         try
         {
             // A failed store is noticed between reads, not by cancelling one: a Kestrel body read cancelled half-way
             // leaves the body unreadable, so the server could not drain it after the response and would log an error.
-            int read;
-            while (filled < pieceSize
-                   && !Failed(previous)
-                   && (read = await body.ReadAsync(buffer.AsMemory(filled, pieceSize - filled), cancellationToken)) > 0)
-            {
-                filled += read;
-            }
+            await piece.FillAsync(body, limit, () => Failed(previous), cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
         {
@@ -152,12 +144,12 @@ public static class PiecePump
         }
 
         // Here rather than before the store: the previous piece is still being stored, so hashing this one costs no time.
-        if (filled > 0)
+        if (piece.Length > 0)
         {
-            received?.Invoke(buffer.AsSpan(0, filled));
+            received?.Invoke(piece.Memory.Span);
         }
 
-        return (filled, broken);
+        return (piece.Length, broken);
     }
 
     private static bool Failed(Task<UploadError?>? storing) =>

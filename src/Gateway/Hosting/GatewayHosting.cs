@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Health;
+using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Tus;
 using Orleans.Uploads.Gateway.Uploads;
@@ -52,7 +52,17 @@ public static class GatewayHosting
         services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.AddUploadAccess();
         services.AddSingleton<UploadLayoutCache>();
-        services.AddSingleton(provider => new BodyBuffers(provider.GetRequiredService<IOptions<GatewayOptions>>().Value.BodyBufferBytes));
+        services.AddSingleton(provider =>
+        {
+            var gateway = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return new BodyBuffers(gateway.BodyBufferBytes, gateway.BodyBufferWaitSeconds > 0 ? TimeSpan.FromSeconds(gateway.BodyBufferWaitSeconds) : null);
+        });
+
+        // Bodies are read only while there is budget for them, so this rate guards every byte a body waits for.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
+            kestrel.Limits.MinRequestBodyDataRate = gateway.Value.MinBodyBytesPerSecond > 0
+                ? new MinDataRate(gateway.Value.MinBodyBytesPerSecond, TimeSpan.FromSeconds(gateway.Value.BodyRateGraceSeconds))
+                : null);
         services.AddUploadHealthChecks();
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) => cors.AddPolicy(CorsPolicy, policy => policy
@@ -61,21 +71,7 @@ public static class GatewayHosting
             .WithHeaders([.. TusProtocol.RequestHeaders, UploadEndpoints.ChunkHashHeader, HeaderNames.Authorization, AccessSchemes.UploadTokenHeader])
             .WithExposedHeaders([.. TusProtocol.ResponseHeaders, AccessSchemes.UploadTokenResponseHeader, HeaderNames.ContentRange, HeaderNames.AcceptRanges, HeaderNames.RetryAfter])
             .SetPreflightMaxAge(CorsPreflightMaxAge)));
-        services.AddRateLimiter(limiter => limiter.OnRejected = async (context, _) =>
-        {
-            context.HttpContext.Response.Headers.RetryAfter = "60";
-            await Problem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "too many new uploads from this address; retry later")
-                .ExecuteAsync(context.HttpContext);
-        });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayOptions>>((limiter, gateway) =>
-        {
-            var permitsPerMinute = gateway.Value.InitiatePermitsPerMinute;
-            limiter.AddPolicy(UploadEndpoints.InitiateRateLimit, http => permitsPerMinute <= 0
-                ? RateLimitPartition.GetNoLimiter("unlimited")
-                : RateLimitPartition.GetFixedWindowLimiter(
-                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-        });
+        services.AddCallerRateLimits();
         return builder;
     }
 

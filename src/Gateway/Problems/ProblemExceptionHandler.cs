@@ -15,11 +15,22 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
             return true;
         }
 
+        if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout })
+        {
+            // The rest of a timed-out body is not worth draining: close the connection after the answer.
+            http.Response.Headers.Connection = "close";
+        }
+
         var problem = exception switch
         {
             BadHttpRequestException bad => Problem.Create(
                 bad.StatusCode,
-                bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : "bad_request",
+                bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "request_too_large",
+                    StatusCodes.Status408RequestTimeout => "request_timeout",
+                    _ => "bad_request",
+                },
                 bad.Message),
             TimeoutException or OrleansException or SiloUnavailableException => Unavailable(http),
             Access.IdentityProviderUnavailableException unreachable => IdentityProviderUnavailable(http, unreachable),

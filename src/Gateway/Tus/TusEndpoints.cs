@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
 using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
+using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Gateway.Videos;
@@ -30,9 +31,9 @@ public static class TusEndpoints
         // OPTIONS describes the server, nothing of anyone's: clients ask it before they hold credentials.
         files.MapMethods("/", [HttpMethods.Options], Options).AllowAnonymous();
         files.MapMethods("/{uploadId}", [HttpMethods.Options], Options).AllowAnonymous();
-        files.MapPost("/", CreateAsync).RequireRateLimiting(UploadEndpoints.InitiateRateLimit);
+        files.MapPost("/", CreateAsync).LimitAsNewUpload().LimitAsUploadBody();
         files.MapMethods("/{uploadId}", [HttpMethods.Head], HeadAsync).RequireUploadAccess();
-        files.MapPatch("/{uploadId}", PatchAsync).RequireUploadAccess();
+        files.MapPatch("/{uploadId}", PatchAsync).RequireUploadAccess().LimitAsUploadBody();
         files.MapDelete("/{uploadId}", TerminateAsync).RequireUploadAccess();
         files.MapGet("/{uploadId}", DownloadAsync).AcceptAccessTokenInQuery();
         return routes;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
+using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Grains.Sessions;
 using Orleans.Uploads.Grains.Statistics;
@@ -15,15 +16,14 @@ namespace Orleans.Uploads.Gateway.Uploads;
 public static class UploadEndpoints
 {
     public const string ChunkHashHeader = "X-Chunk-Hash";
-    public const string InitiateRateLimit = "initiate";
     private const long MaxJsonBodySize = 64 * 1024;
 
     public static IEndpointRouteBuilder MapUploadEndpoints(this IEndpointRouteBuilder routes)
     {
         var uploads = routes.MapGroup("/api/uploads");
-        uploads.MapPost("/initiate", InitiateAsync).RequireRateLimiting(InitiateRateLimit);
+        uploads.MapPost("/initiate", InitiateAsync).LimitAsNewUpload();
         uploads.MapGet("/statistics", GetStatisticsAsync).RequireAuthorization(AccessSchemes.CallersOnly);
-        uploads.MapPut("/{uploadId}/chunks/{chunkNumber}", PutChunkAsync).RequireUploadAccess();
+        uploads.MapPut("/{uploadId}/chunks/{chunkNumber}", PutChunkAsync).RequireUploadAccess().LimitAsUploadBody();
         uploads.MapGet("/{uploadId}", GetAsync).RequireUploadAccess();
         uploads.MapPost("/{uploadId}/complete", CompleteAsync).RequireUploadAccess();
         uploads.MapDelete("/{uploadId}", CancelAsync).RequireUploadAccess();
@@ -129,7 +129,7 @@ public static class UploadEndpoints
             return Problem.BadRequest("chunk_size_mismatch", $"chunk {number} must be {expected} bytes; Content-Length is {length}");
         }
 
-        using var body = await PooledBody.ReadAsync(http.Request.Body, expected, layout.ChunkSize, buffers, http.RequestAborted);
+        using var body = await PooledBody.ReadAsync(http.Request.Body, expected, buffers, http.RequestAborted);
         if (body is null)
         {
             return Problem.BadRequest("incomplete_body", $"the body ended before its {expected} declared bytes");

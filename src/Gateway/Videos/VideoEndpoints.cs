@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
 using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Videos;
@@ -16,7 +17,7 @@ public static class VideoEndpoints
     public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder routes)
     {
         var videos = routes.MapGroup("/api/videos");
-        videos.MapPost("/", LegacyVideoUpload.HandleAsync).RequireRateLimiting(UploadEndpoints.InitiateRateLimit);
+        videos.MapPost("/", LegacyVideoUpload.HandleAsync).LimitAsNewUpload().LimitAsUploadBody();
         videos.MapGet("/", ListAsync);
         videos.MapGet("/{videoId}", GetAsync);
         videos.MapGet("/{videoId}/content", GetContentAsync).AcceptAccessTokenInQuery();

@@ -60,7 +60,7 @@ public sealed class BodyBuffersTests
         Random.Shared.NextBytes(bytes);
 
         Task<IDisposable> blocked;
-        using (var body = await PooledBody.ReadAsync(new MemoryStream(bytes), MiB, MiB, buffers, CancellationToken.None))
+        using (var body = await PooledBody.ReadAsync(new MemoryStream(bytes), MiB, buffers, CancellationToken.None))
         {
             Assert.True(body!.Memory.Span.SequenceEqual(bytes));
             blocked = buffers.ReserveAsync(1, CancellationToken.None).AsTask();
@@ -68,7 +68,7 @@ public sealed class BodyBuffersTests
         }
 
         (await blocked).Dispose();
-        Assert.Null(await PooledBody.ReadAsync(new MemoryStream(bytes, 0, 10), MiB, MiB, buffers, CancellationToken.None));
+        Assert.Null(await PooledBody.ReadAsync(new MemoryStream(bytes, 0, 10), MiB, buffers, CancellationToken.None));
         var whole = buffers.ReserveAsync(MiB, CancellationToken.None).AsTask();
         Assert.True(whole.IsCompleted, "a short body must give its share back before returning");
         (await whole).Dispose();

@@ -220,7 +220,7 @@ public sealed class PiecePumpTests
     private Task<UploadError?> PumpAsync(ScriptedBody body, CancellationToken cancellationToken = default) => PumpAsync(body, null, cancellationToken);
 
     private Task<UploadError?> PumpAsync(ScriptedBody body, long? bodyLength, CancellationToken cancellationToken = default) =>
-        PiecePump.PumpAsync(body, Piece, bodyLength, _store.StoreAsync, piece => _received.Add(piece.ToArray()), _pool, cancellationToken);
+        PiecePump.PumpAsync(body, Piece, bodyLength, _store.StoreAsync, piece => _received.Add(piece.ToArray()), new BodyBuffers(64L * 1024 * 1024, arrays: _pool), cancellationToken);
 
     private void AssertEveryBufferReturned()
     {

@@ -18,9 +18,12 @@ public sealed class GatewayOptionsTests
         builder.Configuration["Gateway:BodyBufferMegabytes"] = megabytes.ToString(CultureInfo.InvariantCulture);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddUploadGateway();
-        await using var app = builder.Build();
-
-        var failure = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+        // The limits read the options as the services are built, so the refusal may come from Build or from Start.
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = builder.Build();
+            await app.StartAsync();
+        });
 
         Assert.True(StartupFailure.TryDescribe(failure, out var reason), failure.ToString());
         Assert.Equal($"Gateway:BodyBufferMegabytes must be at least 1 (got {megabytes}).", reason);
