@@ -4,13 +4,21 @@ using Microsoft.Extensions.Logging;
 namespace Orleans.Uploads.Hosting;
 
 /// <summary>
-/// Keeps a failed start-up to the one line <see cref="HostStartup"/> prints. When a host fails to start, the host logs the
-/// exception with its stack trace ("Hosting failed to start") and the half-started silo then logs more while it is torn
-/// down; from that first start-up error on, this filter lets nothing through. A process that started logs as usual.
+/// Keeps a failed start-up to the one line <see cref="HostStartup"/> prints. When a host fails to start, the silo logs the
+/// failed lifecycle stage and the host the exception ("Hosting failed to start"), each with its stack trace, and the
+/// half-started silo then logs more while it is torn down; from that first start-up error on, this filter lets nothing through. A process that started logs as usual.
 /// </summary>
 public sealed class StartupLogGate
 {
-    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+    // Before start, an error from any of these means start-up failed: the host's "Hosting failed to start", and the
+    // silo's own reports of a lifecycle stage that failed (a busy port, say), each with its stack trace.
+    private static readonly HashSet<string> FailureCategories =
+    [
+        "Microsoft.Extensions.Hosting.Internal.Host",
+        "Orleans.Runtime.Silo",
+        "Orleans.Runtime.SiloLifecycleSubject",
+    ];
+
     private volatile bool _started;
     private volatile bool _failed;
 
@@ -39,7 +47,7 @@ public sealed class StartupLogGate
 
     private bool Allows(string? category, LogLevel level)
     {
-        if (!_started && level >= LogLevel.Error && category == HostCategory)
+        if (!_started && level >= LogLevel.Error && category is not null && FailureCategories.Contains(category))
         {
             _failed = true;
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime;
 using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.GrainStorage;
 using Orleans.Uploads.Hosting.Postgres;
@@ -34,6 +35,7 @@ public static class UploadsSiloConfiguration
         }
 
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ListeningPortsCheck>();
 
         // Orleans 10.4's watchdog measures its first participant check from timestamp zero, so every fresh start warned of
         // a possible deadlock lasting the machine's uptime. Only that category is held to errors; nothing else is hidden.

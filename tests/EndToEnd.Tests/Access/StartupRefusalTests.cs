@@ -106,6 +106,25 @@ public sealed class StartupRefusalTests
         Assert.DoesNotContain(lines, line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("SiloPort")]
+    [InlineData("GatewayPort")]
+    public async Task A_busy_silo_port_exits_1_with_the_open_mode_warning_and_one_line_naming_the_setting(string setting)
+    {
+        // The test holds the port on loopback, where the embedded silo listens: as a second silo on this machine would find it.
+        using var held = new TcpListener(IPAddress.Loopback, 0);
+        held.Start();
+        var port = ((IPEndPoint)held.LocalEndpoint).Port;
+        var environment = Ports();
+        environment[$"Cluster__{setting}"] = port.ToString(CultureInfo.InvariantCulture);
+
+        var output = await ExitedAsync(environment, "--urls", Loopback());
+
+        var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"Gateway not started: Cluster:{setting} {port} is already in use on 127.0.0.1 (another silo on this machine?); stop it or choose a free port.", lines[^1]);
+        Assert.DoesNotContain(lines, line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_fresh_start_logs_no_warning_or_error_but_the_open_mode_one()
     {
