@@ -29,6 +29,20 @@ public sealed class FinishedUploadRemovalTests(UploadClusterFixture cluster) : I
     }
 
     [Fact]
+    public async Task A_scan_verdict_for_a_video_no_longer_listed_does_not_list_it_again()
+    {
+        var session = await CompletedAsync("verdict-late.mp4", "removal-late");
+        var projectVideos = cluster.Grains.GetGrain<IProjectVideosGrain>("removal-late");
+        var record = (await cluster.Grains.GetGrain<IVideoGrain>(session.Id).GetAsync())!;
+
+        // A removal cut short after unlisting: the video grain still has its record when the verdict arrives.
+        await projectVideos.RemoveAsync(session.Id);
+        await projectVideos.UpdateAsync(record with { ScanStatus = "clean" });
+
+        Assert.DoesNotContain(await projectVideos.ListAsync(), v => v.Id == session.Id);
+    }
+
+    [Fact]
     public async Task Cancelling_a_completed_upload_still_refuses_and_keeps_the_video()
     {
         var session = await CompletedAsync("kept.mp4", null);

@@ -27,25 +27,41 @@ public sealed partial class FileSystemStore
             throw new ArgumentException($"'{storageKey}' is not a video's storage key.", nameof(storageKey));
         }
 
-        var final = FinalPath(storageKey);
-        if (File.Exists(final))
-        {
-            Directory.CreateDirectory(_quarantineDirectory);
-            File.Move(final, QuarantinePath(storageKey), overwrite: true);
-        }
-
-        return Task.CompletedTask;
+        // Off the caller's thread: callers are grains, and a quarantine folder on another file system makes the move a copy.
+        return Task.Run(
+            () =>
+            {
+                var final = FinalPath(storageKey);
+                if (File.Exists(final))
+                {
+                    Directory.CreateDirectory(_quarantineDirectory);
+                    File.Move(final, QuarantinePath(storageKey), overwrite: true);
+                }
+            },
+            cancellationToken);
     }
 
     public Task DeleteAsync(string storageKey, CancellationToken cancellationToken = default)
     {
-        if (IsVideoKey(storageKey))
+        if (!IsVideoKey(storageKey))
         {
-            // Readers that have the file open keep reading it; new ones find nothing.
-            File.Delete(FinalPath(storageKey));
+            return Task.CompletedTask;
         }
 
-        return Task.CompletedTask;
+        // Off the caller's thread: callers are grains, and unlinking a file of many GB takes a while. A quarantined video
+        // goes too: removing a video must not leave its bytes aside. Readers that have the file open keep reading it.
+        return Task.Run(
+            () =>
+            {
+                File.Delete(FinalPath(storageKey));
+
+                // File.Delete throws for a missing directory, and the quarantine folder exists only once something was quarantined.
+                if (Directory.Exists(_quarantineDirectory))
+                {
+                    File.Delete(QuarantinePath(storageKey));
+                }
+            },
+            cancellationToken);
     }
 
     public Stream? OpenRead(string storageKey)

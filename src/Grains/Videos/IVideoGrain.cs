@@ -26,7 +26,7 @@ public interface IProjectVideosGrain : IGrainWithStringKey
     [Alias("Add")]
     Task AddAsync(VideoRecord record);
 
-    /// <summary>Replaces the listed record of the same video (its scan status changed).</summary>
+    /// <summary>Replaces the listed record of the same video (its scan status changed); a video not listed stays unlisted.</summary>
     [Alias("Update")]
     Task UpdateAsync(VideoRecord record);
 

@@ -15,18 +15,19 @@ public sealed class ProjectVideosGrain([PersistentState("videos", GrainStorageNa
         await videos.WriteStateAsync();
     }
 
+    /// <summary>
+    /// Replaces a listed video's record and never adds one: a scan verdict that lands after the video was removed from the
+    /// list (a removal cut short, then finished) must not bring it back. Adding is <see cref="AddAsync"/>'s, at completion.
+    /// </summary>
     public async Task UpdateAsync(VideoRecord record)
     {
         var index = videos.State.FindIndex(v => v.Id == record.Id);
         if (index < 0)
         {
-            videos.State.Add(record);
-        }
-        else
-        {
-            videos.State[index] = record;
+            return;
         }
 
+        videos.State[index] = record;
         await videos.WriteStateAsync();
     }
 

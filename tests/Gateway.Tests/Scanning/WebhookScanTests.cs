@@ -66,4 +66,21 @@ public sealed class WebhookScanTests(WebhookGatewayFixture gateway) : IClassFixt
         var quarantined = Path.Combine(gateway.FinalDirectory, FileSystemStore.QuarantineFolder, TestData.StorageKey(videoId));
         Assert.Equal(file, await File.ReadAllBytesAsync(quarantined));
     }
+
+    [Fact]
+    public async Task Removing_a_quarantined_video_removes_its_quarantined_bytes_too()
+    {
+        var tus = new Tus.TusClient(gateway.Client);
+        var file = ScanExpectations.CleanMp4(70_000, seed: 923);
+        var id = await tus.CreateOkAsync(file.Length, Tus.TusClient.Metadata(("filename", "infected.mp4")));
+        await tus.PatchOkAsync(id, 0, file);
+        Assert.Equal("infected", await gateway.Api.ScanStatusOfAsync(id));
+        var quarantined = Path.Combine(gateway.FinalDirectory, FileSystemStore.QuarantineFolder, TestData.StorageKey(id));
+        Assert.True(File.Exists(quarantined));
+
+        using var deleted = await tus.DeleteAsync(id);
+
+        await HttpAssert.StatusAsync(deleted, HttpStatusCode.NoContent);
+        Assert.False(File.Exists(quarantined), "the quarantined copy outlived its video");
+    }
 }
