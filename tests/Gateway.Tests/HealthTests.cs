@@ -25,6 +25,9 @@ public sealed class HealthTests(GatewayFixture gateway) : IClassFixture<GatewayF
         }
 
         Assert.True(checks.GetProperty("cluster").GetProperty("data").GetProperty("activeSilos").GetInt32() >= 1);
+        var storage = checks.GetProperty("storage").GetProperty("data");
+        Assert.True(storage.GetProperty("freeBytes").GetInt64() > 0);
+        Assert.Equal(1024L * 1024 * 1024, storage.GetProperty("floorBytes").GetInt64()); // Uploads:MinFreeDiskMegabytes by default
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Orleans.Uploads.Gateway.Health;
 
 public static class HealthEndpoint
 {
-    public static IHealthChecksBuilder AddUploadHealthChecks(this IServiceCollection services) => services.AddHealthChecks()
+    public static IHealthChecksBuilder AddUploadHealthChecks(this IServiceCollection services) => services.AddSingleton<StorageHealthCheck>().AddHealthChecks()
         .AddCheck("gateway", () => HealthCheckResult.Healthy("serving requests"))
         .AddCheck<ClusterHealthCheck>("cluster")
         .AddCheck<StorageHealthCheck>("storage");

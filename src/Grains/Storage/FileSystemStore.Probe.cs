@@ -3,7 +3,7 @@ namespace Orleans.Uploads.Grains.Storage;
 /// <summary><see cref="IStorageProbe"/>: writes and deletes a small file in each directory.</summary>
 public sealed partial class FileSystemStore
 {
-    public async Task ProbeAsync(CancellationToken cancellationToken = default)
+    public async Task<StorageRoom> ProbeAsync(CancellationToken cancellationToken = default)
     {
         foreach (var directory in new[] { _tempDirectory, _finalDirectory })
         {
@@ -19,5 +19,7 @@ public sealed partial class FileSystemStore
                 File.Delete(probe);
             }
         }
+
+        return new StorageRoom(_floor.FreeBytesNow(), _floor.FloorBytes);
     }
 }

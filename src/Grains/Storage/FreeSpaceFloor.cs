@@ -30,6 +30,12 @@ public sealed class FreeSpaceFloor
 
     public bool IsOn => _floorBytes > 0;
 
+    /// <summary>The bytes that must stay free; 0 when the floor is off.</summary>
+    public long FloorBytes => _floorBytes;
+
+    /// <summary>The disk's free bytes read now, not the cached reading writes are admitted against.</summary>
+    public long FreeBytesNow() => new DriveInfo(_directory).AvailableFreeSpace;
+
     /// <summary>Admits a write of <paramref name="bytes"/>, or throws <see cref="InsufficientStorageException"/> when it would cross the floor.</summary>
     public void Admit(long bytes)
     {

@@ -101,6 +101,11 @@ public sealed class QuotaTable(QuotaGatewayFixture gateway) : IClassFixture<Quot
 
             var status = await _api.GetStatusOkAsync(upload.UploadId);
             Assert.Contains(chunk, HttpAssert.IntArray(status.GetProperty("missingChunks")));
+
+            // An operator sees why: storage is degraded (not down: downloads still work), with the numbers.
+            await Eventually.WaitUntilAsync(async () => (await StorageHealthAsync()).GetProperty("status").GetString() == "degraded", "/health reporting storage below its floor");
+            var data = (await StorageHealthAsync()).GetProperty("data");
+            Assert.True(data.GetProperty("freeBytes").GetInt64() < data.GetProperty("floorBytes").GetInt64());
         }
         finally
         {
@@ -115,7 +120,11 @@ public sealed class QuotaTable(QuotaGatewayFixture gateway) : IClassFixture<Quot
             return response.StatusCode == HttpStatusCode.OK;
         }, "the refused chunk stored after the ballast is gone");
         await FinishAsync(upload, file);
+        await Eventually.WaitUntilAsync(async () => (await StorageHealthAsync()).GetProperty("status").GetString() == "healthy", "/health reporting storage healthy again");
     }
+
+    private async Task<System.Text.Json.JsonElement> StorageHealthAsync() =>
+        (await _api.GetOkAsync("/health")).GetProperty("checks").GetProperty("storage");
 
     private async Task<HttpResponseMessage> StartOverQuotaAsync(Route route, byte[] file)
     {
