@@ -20,6 +20,12 @@ public sealed partial class UploadSessionGrain
     private void ReportTally(UploadSessionState durable)
     {
         _durable = durable;
-        IUploadTallyShardGrain.For(GrainFactory, UploadId).ReportAsync(UploadId, UploadTally.Of(durable)).Ignore();
+
+        // An emptied state (a finished upload removed by tus termination) is no upload to count: its last tally stays, as
+        // the completion it counted did happen. Reporting the empty one would take that completion back.
+        if (durable.Status != UploadStatus.None)
+        {
+            IUploadTallyShardGrain.For(GrainFactory, UploadId).ReportAsync(UploadId, UploadTally.Of(durable)).Ignore();
+        }
     }
 }

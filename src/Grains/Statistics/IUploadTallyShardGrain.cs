@@ -25,4 +25,8 @@ public interface IUploadTallyShardGrain : IGrainWithIntegerKey
 
     [Alias("Totals")]
     Task<UploadTotals> GetTotalsAsync();
+
+    /// <summary>The uploads whose tallies the shard still keeps one by one: those that may still change (settled ones are folded into its sums).</summary>
+    [Alias("Unsettled")]
+    Task<IReadOnlyList<Guid>> GetUnsettledAsync();
 }

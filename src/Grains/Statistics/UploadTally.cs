@@ -20,8 +20,14 @@ public sealed record UploadTally
     [Id(5)] public long CompletedBytes { get; init; }
     [Id(6)] public double CompletedSeconds { get; init; }
 
-    /// <summary>Ended (or a finished part): its tally never changes again, so nobody needs to ask for it again.</summary>
-    public bool IsSettled => Status is not { } status || !status.AcceptsBytes();
+    /// <summary>The upload (or part) takes no more bytes: completed, failed, cancelled or expired.</summary>
+    [Id(7)] public bool Ended { get; init; }
+
+    /// <summary>
+    /// Its tally never changes again, so nobody needs to ask for it again and its shard may fold it into its sums.
+    /// A tally stored before <see cref="Ended"/> existed is settled by its status; a part's, by then, is asked again.
+    /// </summary>
+    public bool IsSettled => Ended || Status is { } status && status != UploadStatus.None && !status.AcceptsBytes();
 
     public static UploadTally Of(UploadSessionState state)
     {
@@ -31,6 +37,7 @@ public sealed record UploadTally
         return new UploadTally
         {
             Revision = state.Revision,
+            Ended = state.Status != UploadStatus.None && !state.Status.AcceptsBytes(),
             Status = state.Kind == UploadKind.Partial ? null : state.Status,
             BytesReceived = receivedItself ? state.UploadedBytes : 0,
             ChunksReceived = receivedItself ? state.CompletedChunks : 0,

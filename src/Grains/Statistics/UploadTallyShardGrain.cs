@@ -11,6 +11,11 @@ namespace Orleans.Uploads.Grains.Statistics;
 /// (a crash of the session's silo can lose the tally sent after its last write). Registration is durable before a
 /// session's first write, so no upload can exist that its shard does not know of. Saves are batched: at most one
 /// write per <see cref="SaveInterval"/>, however many chunks arrive.
+/// A settled tally (the upload ended) never changes again, so it is folded into the shard's sums and its entry dropped:
+/// the state, written whole on every save, stays the size of the uploads in progress, not of every upload ever made.
+/// Hazard: a tally of a folded upload may still arrive (sent twice, or an older one overtaken by the final one); it must
+/// not count again, so folded uploads are remembered for <see cref="FoldedMemory"/>, far longer than any message lives
+/// (Orleans drops a message older than its response timeout).
 /// </summary>
 [GrainType("upload-tally-shard")]
 [Reentrant]
@@ -19,6 +24,7 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
     private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan FirstReconciliation = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FoldedMemory = TimeSpan.FromHours(1);
     private const int AsksAtOnce = 32;
 
     private readonly IPersistentState<UploadTallyShardState> _stored;
@@ -27,6 +33,8 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
     private readonly StateWriteCoalescer _writer;
     private readonly Dictionary<Guid, DateTimeOffset> _lastHeard = [];
     private Dictionary<Guid, UploadTally?> _tallies = [];
+    private Dictionary<Guid, DateTimeOffset> _recentlyFolded = [];
+    private UploadTotals _folded = new();
     private bool _dirty;
 
     public UploadTallyShardGrain(
@@ -44,6 +52,15 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
     {
         // Nothing is heard yet in this activation: every unsettled upload is asked once, soon.
         _tallies = new Dictionary<Guid, UploadTally?>(_stored.State.Tallies);
+        _recentlyFolded = new Dictionary<Guid, DateTimeOffset>(_stored.State.RecentlyFolded);
+        _folded = Copy(_stored.State.Folded);
+
+        // A state saved before folding existed holds settled tallies too.
+        foreach (var (uploadId, tally) in _tallies.Where(pair => pair.Value is { IsSettled: true }).ToArray())
+        {
+            Fold(uploadId, tally!);
+        }
+
         this.RegisterGrainTimer(SaveIfChangedAsync, new GrainTimerCreationOptions(SaveInterval, SaveInterval));
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(FirstReconciliation, QuietPeriod));
         return base.OnActivateAsync(cancellationToken);
@@ -57,6 +74,11 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
 
     public async Task RegisterAsync(Guid uploadId)
     {
+        if (_recentlyFolded.ContainsKey(uploadId))
+        {
+            return;
+        }
+
         _tallies.TryAdd(uploadId, null);
         _lastHeard[uploadId] = _clock.GetUtcNow();
         await _writer.FlushAsync();
@@ -70,7 +92,7 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
 
     public Task<UploadTotals> GetTotalsAsync()
     {
-        var totals = new UploadTotals();
+        var totals = Copy(_folded);
         foreach (var tally in _tallies.Values)
         {
             if (tally is not null)
@@ -82,17 +104,46 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
         return Task.FromResult(totals);
     }
 
+    public Task<IReadOnlyList<Guid>> GetUnsettledAsync() => Task.FromResult<IReadOnlyList<Guid>>([.. _tallies.Keys]);
+
     /// <summary>Keeps the newer of two tallies: messages may arrive twice or out of order.</summary>
     private void Accept(Guid uploadId, UploadTally tally)
     {
+        if (_recentlyFolded.ContainsKey(uploadId))
+        {
+            return;
+        }
+
         _lastHeard[uploadId] = _clock.GetUtcNow();
         if (_tallies.GetValueOrDefault(uploadId) is { } known && known.Revision > tally.Revision)
         {
             return;
         }
 
+        if (tally.IsSettled)
+        {
+            Fold(uploadId, tally);
+            return;
+        }
+
         _tallies[uploadId] = tally;
         _dirty = true;
+    }
+
+    private void Fold(Guid uploadId, UploadTally tally)
+    {
+        _folded.Add(tally);
+        _tallies.Remove(uploadId);
+        _lastHeard.Remove(uploadId);
+        _recentlyFolded[uploadId] = _clock.GetUtcNow();
+        _dirty = true;
+    }
+
+    private static UploadTotals Copy(UploadTotals totals)
+    {
+        var copy = new UploadTotals();
+        copy.Add(totals);
+        return copy;
     }
 
     /// <summary>Asks every unsettled upload not heard from for a quiet period (or at all, in this activation) for its tally.</summary>
@@ -136,10 +187,10 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
             _lastHeard.Remove(uploadId);
             _dirty = true;
         }
-        else
+        else if (_tallies.TryGetValue(uploadId, out known))
         {
-            // Purged after its retention: its last tally stays, and it is settled.
-            _lastHeard[uploadId] = _clock.GetUtcNow();
+            // Purged after its retention: its last tally is all there will be.
+            Fold(uploadId, known!);
         }
     }
 
@@ -162,7 +213,18 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
     private async Task SaveAsync()
     {
         _dirty = false;
-        _stored.State = new UploadTallyShardState { Tallies = new Dictionary<Guid, UploadTally?>(_tallies) };
+        var forgetBefore = _clock.GetUtcNow() - FoldedMemory;
+        foreach (var (uploadId, _) in _recentlyFolded.Where(pair => pair.Value < forgetBefore).ToArray())
+        {
+            _recentlyFolded.Remove(uploadId);
+        }
+
+        _stored.State = new UploadTallyShardState
+        {
+            Tallies = new Dictionary<Guid, UploadTally?>(_tallies),
+            Folded = Copy(_folded),
+            RecentlyFolded = new Dictionary<Guid, DateTimeOffset>(_recentlyFolded),
+        };
         try
         {
             await _stored.WriteStateAsync();
