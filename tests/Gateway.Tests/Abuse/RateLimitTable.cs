@@ -107,26 +107,47 @@ public sealed class RateLimitTable
 
                 break;
             default:
-                // One body at a time: while one chunk is on its way, another (of the same upload) is refused.
-                await using (var held = await HeldBodyRequest.StartAsync(
-                    gateway.BaseAddress, "PUT", $"/api/uploads/{upload.UploadId}/chunks/1", MiB, file.AsMemory(MiB, 1024), authorization))
+                // One body at a time: while one chunk is on its way, another body of the same caller is refused. The
+                // chunk just stored may still be giving its permit back when the held body arrives, so a held body that
+                // was itself refused is sent again; the probe names an upload that does not exist, so a probe let
+                // through before the held body took the permit stores nothing (404).
+                var probePath = $"/api/uploads/{Guid.NewGuid()}/chunks/1";
+                HeldBodyRequest? held = null;
+                try
                 {
                     // Raw sockets both: a client still sending a body it is refused for may see the connection close under it.
                     var answer = await Eventually.WaitForAsync(
                         async () =>
                         {
-                            await using var second = await HeldBodyRequest.StartAsync(
-                                gateway.BaseAddress, "PUT", $"/api/uploads/{upload.UploadId}/chunks/1", MiB, file.AsMemory(MiB), authorization);
+                            if (held is null || held.Answer.IsCompleted)
+                            {
+                                if (held is not null)
+                                {
+                                    await held.DisposeAsync();
+                                }
+
+                                held = await HeldBodyRequest.StartAsync(
+                                    gateway.BaseAddress, "PUT", $"/api/uploads/{upload.UploadId}/chunks/1", MiB, file.AsMemory(MiB, 1024), authorization);
+                            }
+
+                            await using var second = await HeldBodyRequest.StartAsync(gateway.BaseAddress, "PUT", probePath, MiB, file.AsMemory(MiB), authorization);
                             var refused = await second.Answer;
-                            return refused.Status == 429 ? refused : null;
+                            return refused.Status == 429 && !held.Answer.IsCompleted ? refused : null;
                         },
                         "a second body to be refused while the first is held");
                     Assert.True(answer.IsProblem, answer.Head);
                     Assert.Equal("rate_limited", answer.Code);
                     Assert.Contains("Retry-After: 1", answer.Head, StringComparison.OrdinalIgnoreCase);
-                    Assert.False(held.Answer.IsCompleted, "the held body is still being received");
+                    Assert.False(held!.Answer.IsCompleted, "the held body is still being received");
                     var others = await other.InitiateAsync("other.mp4", MiB);
                     await other.PutChunkAsync(others.UploadId, 0, file.AsMemory(0, MiB));
+                }
+                finally
+                {
+                    if (held is not null)
+                    {
+                        await held.DisposeAsync();
+                    }
                 }
 
                 break;
