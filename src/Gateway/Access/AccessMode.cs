@@ -8,12 +8,12 @@ namespace Orleans.Uploads.Gateway.Access;
 /// otherwise, that holds only for a request that is plainly the developer's own, a second guard behind the start-up check
 /// that the gateway listens on loopback only: it comes from this machine, names this machine as its host (a page that
 /// rebinds its own domain to 127.0.0.1 does not), was not forwarded by a proxy on this machine (which would make
-/// everyone local), and, when sent by a browser page, comes from a page on this machine or an allowed origin (any
+/// everyone local; a trusted proxy's forwarding leaves <c>X-Original-For</c> behind, so it counts too), and, when sent by a browser page, comes from a page on this machine or an allowed origin (any
 /// website can post a form to localhost).
 /// </summary>
 public sealed record AccessMode(bool Open, bool OpenToEveryAddress, bool JwtConfigured, IReadOnlyList<string>? AllowedOrigins = null)
 {
-    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "Via"];
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "Via", "X-Original-For"];
 
     /// <summary>Whether a request without credentials acts as the local developer.</summary>
     public bool ActsAsDeveloper(HttpContext http)

@@ -9,6 +9,7 @@ using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Health;
 using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Proxies;
 using Orleans.Uploads.Gateway.Tus;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Gateway.Videos;
@@ -72,11 +73,14 @@ public static class GatewayHosting
             .WithExposedHeaders([.. TusProtocol.ResponseHeaders, AccessSchemes.UploadTokenResponseHeader, HeaderNames.ContentRange, HeaderNames.AcceptRanges, HeaderNames.RetryAfter])
             .SetPreflightMaxAge(CorsPreflightMaxAge)));
         services.AddCallerRateLimits();
+        services.AddTrustedProxies();
         return builder;
     }
 
     public static WebApplication MapUploadGateway(this WebApplication app)
     {
+        app.UseTrustedProxies();
+        app.UseRequestLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

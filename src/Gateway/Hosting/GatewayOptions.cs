@@ -32,6 +32,12 @@ public sealed class GatewayOptions
     /// <summary>Seconds a body may arrive slower than <see cref="MinBodyBytesPerSecond"/> at its start (at least 2).</summary>
     public int BodyRateGraceSeconds { get; set; } = 5;
 
+    /// <summary>Addresses of the load balancers whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed; empty (with no <see cref="KnownNetworks"/>) believes none.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR, such as <c>172.16.0.0/12</c>) whose load balancers are believed, as <see cref="KnownProxies"/>.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
     /// <summary>Browser origins allowed to call the API (CORS); empty allows none.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 }

@@ -27,6 +27,22 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{Prefix}BodyRateGraceSeconds must be at least 2 (got {options.BodyRateGraceSeconds}).");
         }
 
+        for (var i = 0; i < options.KnownProxies.Length; i++)
+        {
+            if (Proxies.TrustedProxies.ProxyProblem(options.KnownProxies[i]) is { } problem)
+            {
+                failures.Add($"{Prefix}KnownProxies:{i} must be an IP address: {problem}.");
+            }
+        }
+
+        for (var i = 0; i < options.KnownNetworks.Length; i++)
+        {
+            if (Proxies.TrustedProxies.NetworkProblem(options.KnownNetworks[i]) is { } problem)
+            {
+                failures.Add($"{Prefix}KnownNetworks:{i} must be a network: {problem}.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void NotNegative(string setting, int value)
