@@ -1,16 +1,15 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orleans.Uploads.Hosting;
 using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.Postgres;
 using Orleans.Uploads.Hosting.Silos;
+using Orleans.Uploads.Silo.Health;
 
 // A silo of the upload cluster. Everything comes from configuration (appsettings.json, then environment
 // variables such as Cluster__Clustering and Uploads__TempDirectory), so the same binary runs on a laptop
-// and in a container.
+// and in a container. It serves HTTP only for its health probes (see SiloHealthEndpoints).
 return await HostStartup.RunAsync("Silo", async gate =>
 {
-    var builder = Host.CreateApplicationBuilder(args);
+    var builder = WebApplication.CreateBuilder(args);
     gate.Register(builder.Logging);
     var cluster = builder.AddClusterOptions();
     if (cluster.Clustering == ClusteringKind.Postgres)
@@ -21,5 +20,8 @@ return await HostStartup.RunAsync("Silo", async gate =>
     }
 
     builder.UseOrleans(silo => silo.UseUploadsSilo(cluster));
-    return builder.Build().ValidateOptions();
+    builder.Services.AddSiloHealthChecks();
+    var app = builder.Build().ValidateOptions();
+    app.MapSiloHealth();
+    return app;
 });

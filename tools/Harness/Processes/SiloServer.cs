@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Orleans.Uploads.Harness;
 
-/// <summary>A silo as a real process on loopback ports; ready once its gateway port accepts connections.</summary>
+/// <summary>
+/// A silo as a real process on loopback ports; ready once its <c>/health/ready</c> says it is active in membership
+/// (a gateway port that accepts connections can belong to a silo still joining).
+/// </summary>
 public sealed class SiloServer : IAsyncDisposable
 {
     private SiloServer(ServerProcess process, SiloPorts ports)
@@ -22,16 +25,20 @@ public sealed class SiloServer : IAsyncDisposable
             ["Cluster__SiloPort"] = ports.SiloPort.ToString(CultureInfo.InvariantCulture),
             ["Cluster__GatewayPort"] = ports.GatewayPort.ToString(CultureInfo.InvariantCulture),
             ["Cluster__AdvertisedIPAddress"] = "127.0.0.1",
+            ["Urls"] = ports.HealthAddress.ToString(),
         };
         var process = ServerProcess.Start("silo", RepositoryPaths.BuiltAssembly("Silo", "Orleans.Uploads.Silo"), workingDirectory, settings);
-        await process.WaitUntilListeningAsync(ports.GatewayPort);
+        await process.WaitUntilHealthyAsync(ports.HealthAddress);
         return new SiloServer(process, ports);
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 }
 
-public sealed record SiloPorts(int SiloPort, int GatewayPort)
+public sealed record SiloPorts(int SiloPort, int GatewayPort, int HealthPort)
 {
-    public static SiloPorts Allocate() => new(FreePort.Next(), FreePort.Next());
+    /// <summary>Where the silo serves its health probes.</summary>
+    public Uri HealthAddress => new($"http://127.0.0.1:{HealthPort}/");
+
+    public static SiloPorts Allocate() => new(FreePort.Next(), FreePort.Next(), FreePort.Next());
 }
