@@ -11,6 +11,8 @@ command -v npm >/dev/null || missing+=(npm)
 command -v curl >/dev/null || missing+=(curl)
 # The scanning tests run a private clamd with a signature file they write (no signature downloads).
 [ -x /usr/sbin/clamd ] || missing+=(clamav-daemon)
+# The load-balancer tests run the shipped deploy/nginx.conf with Debian's nginx, privately.
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"

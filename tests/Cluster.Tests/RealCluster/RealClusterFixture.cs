@@ -34,7 +34,11 @@ public abstract class RealClusterFixture : IAsyncLifetime
 
         // A process keeps its last 400 lines for failure messages: not one per request.
         ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+        ["Logging__LogLevel__Orleans.Uploads.Gateway.Requests"] = "Warning",
     };
+
+    /// <summary>Whether deploy/nginx.conf runs in front of the gateways (see <see cref="LocalCluster.Nginx"/>).</summary>
+    protected virtual bool WithNginx => false;
 
     /// <summary>
     /// The seed API through gateway <paramref name="index"/>, on its own connection pool with a short timeout, so a
@@ -47,7 +51,7 @@ public abstract class RealClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Cluster = await LocalCluster.StartAsync(Silos, GatewayCount, settings: Settings);
+        Cluster = await LocalCluster.StartAsync(Silos, GatewayCount, settings: Settings, withNginx: WithNginx);
         for (var i = 0; i < GatewayCount; i++)
         {
             // The base address stays valid across restarts: a restarted gateway keeps its port.

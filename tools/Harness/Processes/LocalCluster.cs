@@ -5,7 +5,9 @@ namespace Orleans.Uploads.Harness;
 /// <summary>
 /// The production shape on one machine: a private PostgreSQL, silos and gateways as real processes on loopback,
 /// one shared directory for chunk and final storage. Every process gets the same environment variables the
-/// containers in docker-compose.yml get, plus loopback addresses and free ports.
+/// containers in docker-compose.yml get, plus loopback addresses and free ports. With nginx, the shipped
+/// deploy/nginx.conf balances over the gateways (see <see cref="NginxServer"/>), and the gateways believe the
+/// forwarded client address from it (127.0.0.1) and from nobody else.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -14,10 +16,12 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly List<SiloPorts> _siloPorts;
     private readonly List<GatewayPorts> _gatewayPorts;
     private readonly IReadOnlyDictionary<string, string> _extraSettings;
+    private readonly bool _withNginx;
     private bool _postgresRunning;
 
-    private LocalCluster(string directory, bool ownsDirectory, int silos, int gateways, IReadOnlyDictionary<string, string> extraSettings)
+    private LocalCluster(string directory, bool ownsDirectory, int silos, int gateways, IReadOnlyDictionary<string, string> extraSettings, bool withNginx)
     {
+        _withNginx = withNginx;
         _directory = directory;
         _ownsDirectory = ownsDirectory;
         _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => SiloPorts.Allocate())];
@@ -30,6 +34,9 @@ public sealed class LocalCluster : IAsyncDisposable
     public List<SiloServer?> Silos { get; } = [];
 
     public List<GatewayServer?> Gateways { get; } = [];
+
+    /// <summary>The load balancer in front of the gateways, when started with nginx.</summary>
+    public NginxServer? Nginx { get; private set; }
 
     /// <summary>The API key (every project) and upload-token signing key every gateway of this cluster is started with.</summary>
     public AccessKeys Access { get; } = AccessKeys.Generate();
@@ -53,11 +60,12 @@ public sealed class LocalCluster : IAsyncDisposable
     };
 
     /// <summary>Starts PostgreSQL, then the silos, then the gateways; <paramref name="directory"/> null means a new temp directory.</summary>
-    public static async Task<LocalCluster> StartAsync(int silos = 2, int gateways = 2, string? directory = null, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<LocalCluster> StartAsync(
+        int silos = 2, int gateways = 2, string? directory = null, IReadOnlyDictionary<string, string>? settings = null, bool withNginx = false)
     {
         var ownsDirectory = directory is null;
         directory ??= new TempDirectory("local-cluster").Path;
-        var cluster = new LocalCluster(directory, ownsDirectory, silos, gateways, settings ?? new Dictionary<string, string>());
+        var cluster = new LocalCluster(directory, ownsDirectory, silos, gateways, settings ?? new Dictionary<string, string>(), withNginx);
         try
         {
             await cluster.StartAllAsync();
@@ -84,6 +92,17 @@ public sealed class LocalCluster : IAsyncDisposable
 
         await Task.WhenAll(Enumerable.Range(0, _siloPorts.Count).Select(StartSiloAsync));
         await Task.WhenAll(Enumerable.Range(0, _gatewayPorts.Count).Select(StartGatewayAsync));
+        if (_withNginx && (Nginx is null || Nginx.Process.HasExited))
+        {
+            // Same port on a restart, so clients keep their address.
+            var port = Nginx?.Port;
+            if (Nginx is not null)
+            {
+                await Nginx.DisposeAsync();
+            }
+
+            Nginx = await NginxServer.StartAsync(_gatewayPorts.Select(ports => new Uri($"http://127.0.0.1:{ports.HttpPort}/")), port);
+        }
     }
 
     public async Task StartSiloAsync(int index)
@@ -109,6 +128,11 @@ public sealed class LocalCluster : IAsyncDisposable
         if (Gateways[index] is null || Gateways[index]!.Process.HasExited)
         {
             var environment = new Dictionary<string, string>(ClusterEnvironment) { ["Cluster__Mode"] = "Client" };
+            if (_withNginx)
+            {
+                environment["Gateway__KnownProxies__0"] = "127.0.0.1";
+            }
+
             Gateways[index] = await GatewayServer.StartAsync(WorkingDirectory($"gateway{index}"), _gatewayPorts[index], environment, Access);
         }
     }
@@ -116,6 +140,11 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Stops every process (SIGTERM), gateways first, PostgreSQL last; <see cref="StartAllAsync"/> brings them back on the same data.</summary>
     public async Task StopAllAsync()
     {
+        if (Nginx is not null)
+        {
+            await Nginx.Process.StopAsync();
+        }
+
         await Task.WhenAll(Gateways.OfType<GatewayServer>().Select(gateway => gateway.Process.StopAsync()));
         await Task.WhenAll(Silos.OfType<SiloServer>().Select(silo => silo.Process.StopAsync()));
         await Postgres.StopAsync();
@@ -127,8 +156,13 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         var lines = new List<string> { $"postgres  {Postgres.ConnectionString}" };
         lines.AddRange(Silos.OfType<SiloServer>().Select((silo, i) =>
-            $"silo{i}     silo port {silo.Ports.SiloPort}, gateway port {silo.Ports.GatewayPort.ToString(CultureInfo.InvariantCulture)} (pid {silo.Process.Id})"));
+            $"silo{i}     silo port {silo.Ports.SiloPort}, gateway port {silo.Ports.GatewayPort.ToString(CultureInfo.InvariantCulture)}, health {silo.Ports.HealthAddress}health/ready (pid {silo.Process.Id})"));
         lines.AddRange(Gateways.OfType<GatewayServer>().Select((gateway, i) => $"gateway{i}  {gateway.BaseAddress} (pid {gateway.Process.Id})"));
+        if (Nginx is not null)
+        {
+            lines.Add($"nginx     {Nginx.BaseAddress} (deploy/nginx.conf, pid {Nginx.Process.Id})");
+        }
+
         lines.Add($"storage   {StorageDirectory}");
         if (withApiKey)
         {
@@ -140,6 +174,11 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Nginx is not null)
+        {
+            await Nginx.DisposeAsync();
+        }
+
         foreach (var gateway in Gateways.OfType<GatewayServer>())
         {
             await gateway.DisposeAsync();

@@ -5,7 +5,8 @@ using System.Runtime.InteropServices;
 namespace Orleans.Uploads.Harness;
 
 /// <summary>
-/// A real server process (a built gateway or silo run with <c>dotnet</c>), its output kept for failure messages.
+/// A real server process (a built gateway or silo run with <c>dotnet</c>, or a program such as nginx), its output kept
+/// for failure messages.
 /// Dispose kills it, so every process a test starts is stopped by the test.
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
@@ -34,16 +35,19 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public static ServerProcess Start(string name, string assemblyPath, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static ServerProcess Start(string name, string assemblyPath, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartProgram(name, "dotnet", workingDirectory, environment, [assemblyPath, .. arguments]);
+
+    /// <summary>Any program (nginx, say), not a built assembly.</summary>
+    public static ServerProcess StartProgram(string name, string program, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
