@@ -89,9 +89,8 @@ public abstract class RealClusterFixture : IAsyncLifetime
 
     /// <summary>
     /// Until every silo has finished starting and every gateway sees all of them. LocalCluster counts a silo as
-    /// started once its gateway port accepts connections, which is before it has joined the cluster and before its
-    /// start-up tasks ran: a silo killed then leaves the other unable to join, or (see <see cref="SiloStartedLine"/>)
-    /// takes it down with it.
+    /// started once it is active in membership, which can still be before its start-up tasks ran: a silo killed then
+    /// (see <see cref="SiloStartedLine"/>) can take the other down with it.
     /// </summary>
     public async Task WaitForWholeClusterAsync()
     {
