@@ -13,6 +13,8 @@ command -v curl >/dev/null || missing+=(curl)
 [ -x /usr/sbin/clamd ] || missing+=(clamav-daemon)
 # The load-balancer tests run the shipped deploy/nginx.conf with Debian's nginx, privately.
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+# The browser tests drive Debian's Chromium with playwright-core (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
