@@ -9,7 +9,7 @@ namespace Orleans.Uploads.Gateway.Bodies;
 /// (<c>Gateway:BodyBufferMegabytes</c>) so memory stays flat however many uploads run at once. A body takes the budget
 /// in steps as its bytes arrive (see <see cref="PooledBody"/>), never for its declared length alone, so a client that
 /// declares megabytes and sends nothing holds one step. A request that finds the budget spent waits for room, and TCP
-/// flow control slows its client meanwhile; it waits at most <c>Gateway:BodyBudgetWaitSeconds</c>, then is answered
+/// flow control slows its client meanwhile; it waits at most <c>Gateway:BodyBufferWaitSeconds</c>, then is answered
 /// 408 (its waiting is not reading, so no data rate guards it).
 /// The arrays come from a pool of this class's own, which keeps no per-thread copies (the shared pool keeps one large
 /// array per thread that ever returned one) and never holds more arrays than the budget can lend at once.
