@@ -42,7 +42,12 @@ function uploadIdOfToken(token: string): string | undefined {
     const base64 = parts[1]!.replace(/-/g, '+').replace(/_/g, '/');
     const payload = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '='))) as { aud?: unknown; upload?: unknown };
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    return audiences.includes(uploadTokenAudience) && typeof payload.upload === 'string' ? payload.upload : undefined;
+    if (!audiences.includes(uploadTokenAudience) || typeof payload.upload !== 'string') return undefined;
+    // The claim holds the id as 32 hex digits; the API answers it in the dashed form, so show that one.
+    const hex = payload.upload;
+    return /^[0-9a-f]{32}$/i.test(hex)
+      ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`.toLowerCase()
+      : hex;
   } catch {
     return undefined;
   }

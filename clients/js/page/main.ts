@@ -28,6 +28,8 @@ const notice = document.querySelector<HTMLElement>('[data-testid="notice"]')!;
 const list = document.querySelector<HTMLUListElement>('.uploads')!;
 
 credentialInput.value = loadCredential();
+// The field sits in a form only so browsers treat it as a password field; Enter must not reload the page.
+credentialInput.form?.addEventListener('submit', (event) => event.preventDefault());
 credentialInput.addEventListener('input', () => {
   saveCredential(credentialInput.value.trim());
   if (credentialInput.value.trim()) hideNotice();
