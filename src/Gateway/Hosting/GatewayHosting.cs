@@ -86,6 +86,9 @@ public static class GatewayHosting
 
         // tus clients behind proxies that only pass GET and POST send X-HTTP-Method-Override; it must act before routing.
         app.UseHttpMethodOverride();
+
+        // The page is public and served before routing, so neither authentication nor the fallback policy sees it.
+        app.UseUploadPage();
         app.UseRouting();
         app.UseCors(CorsPolicy);
         app.UseUploadAccess();
