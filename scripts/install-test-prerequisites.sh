@@ -9,8 +9,6 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v curl >/dev/null || missing+=(curl)
-# The browser tests drive Debian's chromium with playwright-core; never a browser download.
-[ -x /usr/bin/chromium ] || missing+=(chromium)
 # The scanning tests run a private clamd with a signature file they write (no signature downloads).
 [ -x /usr/sbin/clamd ] || missing+=(clamav-daemon)
 # The load-balancer tests run the shipped deploy/nginx.conf with Debian's nginx, privately.
