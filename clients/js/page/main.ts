@@ -46,12 +46,10 @@ function showAccessNotice(message: string): void {
     `The server said: ${message}. `,
     'A page like this one must never hold an API key. Instead, a backend that holds the key starts the upload ',
     '(POST /api/uploads/initiate) and hands the browser the upload id and its upload token; paste that token into ',
-    '"API key or upload token" below (under Access) and choose the file again. See the service README, "Access control". ',
+    '"API key or upload token" below and choose the file again. See the service README, "Access control". ',
     'On your own machine, a gateway in open mode (no keys configured, listening on loopback) needs nothing.',
   );
   notice.hidden = false;
-  const access = document.querySelector<HTMLDetailsElement>('details.access');
-  if (access) access.open = true;
 }
 
 function strong(text: string): HTMLElement {

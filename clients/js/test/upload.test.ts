@@ -65,7 +65,8 @@ describe('uploadFile', () => {
 
   it('keeps at most maxConcurrentChunks chunk requests in flight, and uses them all', async () => {
     const rig = makeRig({ maxConcurrentChunks: 3, enableHashValidation: false });
-    rig.server.chunkDelayMs = 5;
+    // Long enough that every worker's request is in before the first answer; short enough to keep the test quick.
+    rig.server.chunkDelayMs = 30;
     await rig.client.uploadFile(makeFile(smallChunk * 12));
 
     expect(rig.server.chunkRequests()).toHaveLength(12);
