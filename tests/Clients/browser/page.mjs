@@ -5,6 +5,8 @@
 //
 // node page.mjs --base-url http://127.0.0.1:PORT --scenario upload|reload|refused --file PATH [--file PATH]
 //               [--query "chunkSize=65536&maxConcurrentChunks=1"] [--hold-after N]
+// A credential (API key) comes in the PAGE_CREDENTIAL environment variable, never on the command line: it is typed
+// into the page's credential field as a person would.
 import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
@@ -22,6 +24,7 @@ const { values: options } = parseArgs({
 const baseUrl = options['base-url'];
 const files = options.file ?? [];
 const timeout = Number(options.timeout);
+const credential = process.env.PAGE_CREDENTIAL ?? '';
 const pageUrl = new URL(options.query ? `/?${options.query}` : '/', baseUrl).toString();
 
 const chunkPut = /\/api\/uploads\/([^/]+)\/chunks\/(\d+)$/;
@@ -77,12 +80,19 @@ async function readRow(page, selector) {
 }
 
 async function serverStatus(uploadId) {
-  const response = await fetch(new URL(`/api/uploads/${uploadId}`, baseUrl));
+  const headers = credential ? { Authorization: `Bearer ${credential}` } : {};
+  const response = await fetch(new URL(`/api/uploads/${uploadId}`, baseUrl), { headers });
   if (!response.ok) throw new Error(`GET /api/uploads/${uploadId}: ${response.status} ${await response.text()}`);
   return response.json();
 }
 
 async function pickFiles(page) {
+  if (credential) {
+    const field = page.locator('[data-testid="credential"]');
+    // The page may fold the field away (a <details> disclosure): open it as a person would.
+    if (!(await field.isVisible())) await page.locator('details:has([data-testid="credential"]) > summary').click();
+    await field.fill(credential);
+  }
   await page.locator('[data-testid="file-input"]').setInputFiles(files);
 }
 
@@ -90,7 +100,14 @@ async function pickFiles(page) {
 async function upload(page) {
   await page.goto(pageUrl);
   await pickFiles(page);
-  return { rows: await finishedRows(page) };
+  const rows = await finishedRows(page);
+  return { rows, notice: await readNotice(page) };
+}
+
+/** The page's notice (e.g. "this service needs a credential") when it is shown; null when hidden or empty. */
+async function readNotice(page) {
+  const notice = page.locator('[data-testid="notice"]');
+  return (await notice.count()) > 0 && (await notice.isVisible()) ? ((await notice.textContent())?.trim() || null) : null;
 }
 
 /**

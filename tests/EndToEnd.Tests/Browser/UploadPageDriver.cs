@@ -11,8 +11,11 @@ namespace Orleans.Uploads.EndToEnd.Tests.Browser;
 /// page.mjs against one gateway. Its package (playwright-core, pinned in package-lock.json) comes from
 /// scripts/install-test-prerequisites.sh; the browser is /usr/bin/chromium (apt-get install chromium), never a download.
 /// </summary>
-public sealed class UploadPageDriver(GatewayServer server)
+public sealed class UploadPageDriver(GatewayServer server, string? credential = null)
 {
+    /// <summary>Carries the credential page.mjs types into the page: the environment, not argv (visible in ps).</summary>
+    public const string CredentialVariable = "PAGE_CREDENTIAL";
+
     public const string Chromium = "/usr/bin/chromium";
 
     /// <summary>Bounds one whole run (browser start, uploads, reloads): each DOM wait inside it is bounded too.</summary>
@@ -54,7 +57,8 @@ public sealed class UploadPageDriver(GatewayServer server)
             arguments.AddRange(["--hold-after", chunks.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
 
-        var run = await ClientProcess.RunAsync("node", arguments, Directory, RunTimeout);
+        var environment = credential is null ? null : new Dictionary<string, string> { [CredentialVariable] = credential };
+        var run = await ClientProcess.RunAsync("node", arguments, Directory, RunTimeout, environment);
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (run.ExitCode != 0 || lines.Length != 1)
         {
@@ -75,6 +79,7 @@ public sealed record PageRun(
     IReadOnlyList<CompletedVideo> Videos,
     IReadOnlyList<string> PageErrors,
     IReadOnlyList<string> ConsoleErrors,
+    string? Notice = null,
     string? UploadIdBeforeReload = null,
     ServerProgress? StatusBeforeReload = null,
     int PutsBeforeReload = 0,
