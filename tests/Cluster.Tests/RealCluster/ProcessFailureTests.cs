@@ -214,11 +214,10 @@ public sealed class ProcessFailureTests(UploadClusterFixture fixture, ITestOutpu
         var acknowledged = uploader.AcknowledgedChunks;
         var failuresBefore = uploader.Failures.Count;
         Log($"silo{silo} killed with {acknowledged.Count} chunk(s) acknowledged, on the wire: {string.Join("; ", onTheWire)}");
-        if (acknowledged.Count == releaseUpTo)
-        {
-            // The whole stage beat the kill: one more chunk, so that something is sent to the damaged cluster.
-            uploader.Release(releaseUpTo + 1);
-        }
+        // One more chunk, released only now, so that something is surely sent to the damaged cluster: every chunk of the
+        // stage may have been acknowledged or already on the wire when the kill landed (seen: the last one in flight,
+        // then acknowledged, and nothing left to send after the kill).
+        uploader.Release(releaseUpTo + 1);
 
         await Waits.UntilAsync(
             running, () => uploader.Acks.Any(ack => ack.SentAt > killedAt), $"a chunk sent after silo{silo} was killed to be acknowledged", RecoveryTimeout);
