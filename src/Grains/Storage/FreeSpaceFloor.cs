@@ -60,7 +60,7 @@ public sealed class FreeSpaceFloor
         {
             if (!_hasReading || Stopwatch.GetElapsedTime(_readAt) > ReadingLifetime)
             {
-                _freeAtReading = new DriveInfo(_directory).AvailableFreeSpace;
+                _freeAtReading = FreeBytesNow();
                 _readAt = Stopwatch.GetTimestamp();
                 _hasReading = true;
 
