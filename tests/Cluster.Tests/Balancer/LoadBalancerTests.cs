@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 using Orleans.Uploads.Cluster.Tests.RealCluster;
 using Orleans.Uploads.Harness;
+using Orleans.Uploads.TestSupport;
 using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Cluster.Tests.Balancer;
@@ -72,11 +70,8 @@ public sealed class LoadBalancerTests(BalancedClusterFixture fixture, ITestOutpu
         var file = new SeededFile((2 * MiB) + 99, seed: 7_003, chunkSize: MiB);
         var upload = await api.InitiateAsync("watched.mp4", file.Size, chunkSize: MiB);
 
-        using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", fixture.Cluster.Access.Authorization.ToString());
-        var socketUri = new UriBuilder(fixture.Nginx.BaseAddress) { Scheme = "ws", Path = $"/api/uploads/{upload.UploadId}/ws" }.Uri;
-        await socket.ConnectAsync(socketUri, CancellationToken.None);
-        Assert.Equal(0, CompletedChunks(await ReceiveAsync(socket)));
+        using var socket = await ProgressSocket.ConnectAsync(fixture.Nginx.BaseAddress, upload.UploadId, fixture.Cluster.Access.Authorization);
+        Assert.Equal(0, (await ProgressSocket.ReceiveStatusAsync(socket)).GetProperty("completedChunks").GetInt32());
 
         for (var chunk = 0; chunk < file.ChunkCount; chunk++)
         {
@@ -84,7 +79,7 @@ public sealed class LoadBalancerTests(BalancedClusterFixture fixture, ITestOutpu
             int seen;
             do
             {
-                seen = CompletedChunks(await ReceiveAsync(socket));
+                seen = (await ProgressSocket.ReceiveStatusAsync(socket)).GetProperty("completedChunks").GetInt32();
             }
             while (seen < chunk + 1);
             Assert.Equal(chunk + 1, seen);
@@ -121,24 +116,22 @@ public sealed class LoadBalancerTests(BalancedClusterFixture fixture, ITestOutpu
     [Fact]
     public async Task Killing_the_gateway_that_serves_a_patch_fails_that_request_and_the_upload_resumes_through_the_other()
     {
-        const long size = 24L * MiB;
-        const int seed = 7_005;
+        var file = new SeededFile(24 * MiB, seed: 7_005);
         using var http = fixture.Client();
         var tus = new TusApiClient(http, "nginx");
-        var id = await tus.CreateAsync("killed-midway.mp4", size);
+        var id = await tus.CreateAsync("killed-midway.mp4", file.Size);
         var path = TusApiClient.PathOf(id);
         try
         {
             // The PATCH stops sending after 12 MiB and waits: by then whole pieces are stored.
-            var paused = new SeededStream(size, seed, pauseAt: 12L * MiB);
-            var content = new StreamContent(paused, 256 * 1024);
-            content.Headers.ContentLength = size;
-            var patch = SendPatchAsync(http, path, 0, content);
+            var paused = new PausingContent(file.Bytes, pauseAt: 12 * MiB);
+            var patch = SendPatchAsync(http, path, 0, paused);
             await paused.Paused.WaitAsync(TimeSpan.FromMinutes(1));
             var serving = -1;
             await Eventually.WaitUntilAsync(
                 () => Task.FromResult((serving = fixture.GatewayThatLogged($"PATCH {path} started")) >= 0),
                 "the gateway serving the PATCH to log its start");
+
             // Watched through the status route: a tus HEAD would mean a client resuming, and would end the PATCH itself.
             var api = new UploadsApiClient(http, "nginx");
             await Eventually.WaitUntilAsync(async () => (await api.GetStatusAsync(id)).UploadedBytes >= 8L * MiB, "two pieces of the PATCH stored");
@@ -152,14 +145,12 @@ public sealed class LoadBalancerTests(BalancedClusterFixture fixture, ITestOutpu
             // The client resumes where the upload stands, through the balancer, which now finds only the other gateway.
             var offset = (await tus.HeadAsync(new Uri(path, UriKind.Relative))).Offset;
             Assert.InRange(offset, 8L * MiB, 12L * MiB);
-            var rest = new StreamContent(new SeededStream(size, seed).Skip(offset), 256 * 1024);
-            rest.Headers.ContentLength = size - offset;
-            var resumed = await tus.PatchAsync(id, offset, rest);
+            var resumed = await tus.PatchAsync(id, offset, file.Bytes.AsMemory((int)offset));
             Assert.True(resumed.Status == HttpStatusCode.NoContent, $"{(int)resumed.Status} {resumed.Body}");
-            Assert.Equal(size, resumed.Offset);
+            Assert.Equal(file.Size, resumed.Offset);
 
             using var download = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
-            Assert.Equal((size, SeededStream.Sha256Of(size, seed)), await HttpDownload.HashAsync(download));
+            Assert.Equal((file.Size, file.Sha256), await HttpDownload.HashAsync(download));
         }
         finally
         {
@@ -227,23 +218,4 @@ public sealed class LoadBalancerTests(BalancedClusterFixture fixture, ITestOutpu
             return null;
         }
     }
-
-    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
-    {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return JsonDocument.Parse(Encoding.UTF8.GetString(message.ToArray())).RootElement.Clone();
-    }
-
-    private static int CompletedChunks(JsonElement status) =>
-        status.TryGetProperty("data", out var data) ? data.GetProperty("completedChunks").GetInt32() : status.GetProperty("completedChunks").GetInt32();
 }
