@@ -112,7 +112,7 @@ public static class TusEndpoints
         var uploadId = Guid.NewGuid();
         var created = await grains.GetGrain<IUploadSessionGrain>(uploadId).InitiateAsync(new InitiateUpload(
             filename, length, projectId, options.Value.ChunkSize, MetadataJson: metadata.Count > 0 ? metadata.ToJsonString() : null,
-            Mode: UploadMode.Append, Kind: kind, Parts: parts, CallerId: caller.Name));
+            Mode: UploadMode.Append, Kind: kind, Parts: parts, CallerId: caller.Name, Protocol: UploadProtocol.Tus));
         if (created.Value is not { } snapshot)
         {
             return created.Error!.ToProblem();

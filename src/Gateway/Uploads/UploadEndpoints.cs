@@ -72,7 +72,7 @@ public static class UploadEndpoints
 
         var uploadId = Guid.NewGuid();
         var result = await grains.GetGrain<IUploadSessionGrain>(uploadId).InitiateAsync(new InitiateUpload(
-            request.Filename ?? "", request.FileSize, projectId, request.ChunkSize, request.FileHash, metadataJson, CallerId: Caller.Of(http).Name));
+            request.Filename ?? "", request.FileSize, projectId, request.ChunkSize, request.FileHash, metadataJson, CallerId: Caller.Of(http).Name, Protocol: UploadProtocol.Seed));
         if (result.Value is not { } session)
         {
             return result.Error!.ToProblem();

@@ -127,7 +127,7 @@ public static class LegacyVideoUpload
             }
 
             var session = _session = grains.GetGrain<IUploadSessionGrain>(Guid.NewGuid());
-            var started = await session.InitiateAsync(new InitiateUpload(filename, FileSize: null, _projectId, chunkSize, Mode: UploadMode.Append, CallerId: caller.Name));
+            var started = await session.InitiateAsync(new InitiateUpload(filename, FileSize: null, _projectId, chunkSize, Mode: UploadMode.Append, CallerId: caller.Name, Protocol: UploadProtocol.Legacy));
             if (started.Error is { } refused)
             {
                 _session = null;

@@ -13,4 +13,5 @@ public sealed record InitiateUpload(
     [property: Id(6)] UploadMode Mode = UploadMode.Chunks,
     [property: Id(7)] UploadKind Kind = UploadKind.Whole,
     [property: Id(8)] Guid[]? Parts = null,
-    [property: Id(9)] string? CallerId = null);
+    [property: Id(9)] string? CallerId = null,
+    [property: Id(10)] UploadProtocol Protocol = UploadProtocol.Unknown);

@@ -150,6 +150,7 @@ public sealed partial class UploadSessionGrain
         _state.Extension = FileNamePolicy.ExtensionOf(filename);
         _state.ProjectId = ProjectIds.OrDefault(request.ProjectId);
         _state.CallerId = request.CallerId;
+        _state.Protocol = request.Protocol;
         _state.TotalSize = fileSize;
         _state.Kind = request.Kind;
         _state.Parts = request.Parts ?? [];

@@ -57,6 +57,9 @@ public sealed class UploadSessionState
     /// <summary>Counts the session's state writes, so the statistics can tell a newer tally from an older one.</summary>
     [Id(25)] public long Revision { get; set; }
 
+    /// <summary>Which HTTP protocol started the upload; <see cref="UploadProtocol.Unknown"/> for sessions stored before it was kept.</summary>
+    [Id(26)] public UploadProtocol Protocol { get; set; }
+
     [JsonIgnore]
     public UploadLayout? Layout => TotalSize is { } size ? new UploadLayout(size, ChunkSize) : null;
 
