@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Orleans.Uploads.Gateway.Health;
+using Orleans.Uploads.Hosting.Health;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Harness;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Uploads.Gateway.Access;
+using Orleans.Uploads.Hosting.Health;
 
 namespace Orleans.Uploads.Gateway.Health;
 
@@ -15,13 +16,13 @@ public static class HealthEndpoint
     /// <summary>
     /// <c>GET /health</c>: 200 when every part is healthy, 503 otherwise, with each part's report, for callers only (it
     /// names silos and storage). Probes need no credential: <c>/health/live</c> answers while the process serves HTTP,
-    /// <c>/health/ready</c> runs the checks and says only healthy or not. Probes are never rate limited.
+    /// <c>/health/ready</c> runs the checks (cluster reachable, store writable, free space above the floor) and says only healthy or not. Probes are never rate limited.
     /// </summary>
     public static IEndpointRouteBuilder MapUploadHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteAsync }).RequireAuthorization(AccessSchemes.CallersOnly);
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteStatusAsync }).AllowAnonymous().DisableRateLimiting();
-        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = WriteStatusAsync }).AllowAnonymous().DisableRateLimiting();
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { ResultStatusCodes = ReadinessStatusCodes.Create(), ResponseWriter = WriteStatusAsync }).AllowAnonymous().DisableRateLimiting();
         return routes;
     }
 

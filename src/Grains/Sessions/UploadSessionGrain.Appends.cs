@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 
 namespace Orleans.Uploads.Grains.Sessions;
 
@@ -101,6 +102,7 @@ public sealed partial class UploadSessionGrain
         if (piece.Commit)
         {
             await Task.WhenAll(AdvanceDigestAsync(end, start, payload.Data), CommitLeaseAsync());
+            LogAppendStored(UploadId, _state.Offset);
         }
 
         if (piece.Last)
@@ -221,4 +223,8 @@ public sealed partial class UploadSessionGrain
             : RefuseBytes() ?? (_state.Mode != UploadMode.Append
                 ? new UploadError(UploadErrorCode.WrongUploadMode, "this upload takes numbered chunks, not appends")
                 : null);
+
+    /// <summary>Append mode's counterpart of the seed's per-chunk debug line: the durable offset after a committed piece.</summary>
+    [LoggerMessage(LogLevel.Debug, "Upload session {UploadId} stored up to byte {Offset}")]
+    private partial void LogAppendStored(Guid uploadId, long offset);
 }

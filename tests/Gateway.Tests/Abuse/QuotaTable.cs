@@ -106,6 +106,10 @@ public sealed class QuotaTable(QuotaGatewayFixture gateway) : IClassFixture<Quot
             await Eventually.WaitUntilAsync(async () => (await StorageHealthAsync()).GetProperty("status").GetString() == "degraded", "/health reporting storage below its floor");
             var data = (await StorageHealthAsync()).GetProperty("data");
             Assert.True(data.GetProperty("freeBytes").GetInt64() < data.GetProperty("floorBytes").GetInt64());
+
+            // A balancer sees it too: the gateway is not ready for uploads.
+            using var notReady = await gateway.Client.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
         }
         finally
         {
@@ -121,6 +125,11 @@ public sealed class QuotaTable(QuotaGatewayFixture gateway) : IClassFixture<Quot
         }, "the refused chunk stored after the ballast is gone");
         await FinishAsync(upload, file);
         await Eventually.WaitUntilAsync(async () => (await StorageHealthAsync()).GetProperty("status").GetString() == "healthy", "/health reporting storage healthy again");
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            using var ready = await gateway.Client.GetAsync("/health/ready");
+            return ready.StatusCode == HttpStatusCode.OK;
+        }, "/health/ready answering 200 again");
     }
 
     private async Task<System.Text.Json.JsonElement> StorageHealthAsync() =>

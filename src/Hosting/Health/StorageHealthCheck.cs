@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Uploads.Grains.Storage;
 
-namespace Orleans.Uploads.Gateway.Health;
+namespace Orleans.Uploads.Hosting.Health;
 
 /// <summary>
 /// Healthy when the chunk store's temp and final areas can be written and its disk is above the free-space floor;
