@@ -77,6 +77,7 @@ public sealed partial class UploadSessionGrain : Grain,
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _digest?.Dispose();
+        StopMeteringAsActive();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -116,6 +117,7 @@ public sealed partial class UploadSessionGrain : Grain,
             throw;
         }
 
+        MeterDurableWrite(_durable, written); // before ReportTally, which moves _durable on to written
         ReportTally(written);
         NotifyWatchers(written);
     }
