@@ -70,7 +70,7 @@ public sealed partial class UploadSessionGrain : Grain,
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _state = _stored.State;
-        _durable = _stored.State;
+        _durable = _stored.State.Clone(); // a copy: _state is that same object and changes before it is durable again
         return base.OnActivateAsync(cancellationToken);
     }
 

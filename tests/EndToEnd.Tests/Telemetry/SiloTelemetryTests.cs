@@ -3,7 +3,6 @@
 // everyone on a silo reachable beyond loopback without one. Silos and gateways run as real processes on loopback; the
 // "beyond loopback" silo listens on a Unix socket (which counts as beyond: a proxy's way in), never on a network address.
 
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
