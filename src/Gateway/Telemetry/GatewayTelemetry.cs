@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Hosting.Telemetry;
 
@@ -21,7 +22,7 @@ public static class GatewayTelemetry
     public static WebApplication MapGatewayTelemetry(this WebApplication app)
     {
         var metrics = app.MapMetrics().DisableRateLimiting();
-        if (app.Configuration.GetValue<bool>($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.MetricsOpen)}"))
+        if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.MetricsOpen)
         {
             metrics.AllowAnonymous();
         }

@@ -34,7 +34,7 @@ public static class UploadsTelemetry
         services.AddUploadMetrics();
 
         var otlp = options.OtlpEndpoint is { Length: > 0 } || builder.Configuration[TelemetryOptions.StandardOtlpEndpointKey] is { Length: > 0 };
-        var telemetry = services.AddOpenTelemetry()
+        services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics =>
             {
@@ -57,7 +57,6 @@ public static class UploadsTelemetry
                     tracing.AddOtlpExporter(exporter => UseEndpoint(exporter, options));
                 }
             });
-        _ = telemetry;
         return options;
     }
 
