@@ -3,10 +3,11 @@ using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.Postgres;
 using Orleans.Uploads.Hosting.Silos;
 using Orleans.Uploads.Silo.Health;
+using Orleans.Uploads.Silo.Telemetry;
 
 // A silo of the upload cluster. Everything comes from configuration (appsettings.json, then environment
 // variables such as Cluster__Clustering and Uploads__TempDirectory), so the same binary runs on a laptop
-// and in a container. It serves HTTP only for its health probes (see SiloHealthEndpoints).
+// and in a container. It serves HTTP only for its health probes (see SiloHealthEndpoints), /metrics and the dashboard (see SiloTelemetry).
 return await HostStartup.RunAsync("Silo", async gate =>
 {
     var builder = WebApplication.CreateBuilder(args);
@@ -21,7 +22,9 @@ return await HostStartup.RunAsync("Silo", async gate =>
 
     builder.UseOrleans(silo => silo.UseUploadsSilo(cluster));
     builder.Services.AddSiloHealthChecks();
+    builder.AddSiloTelemetry();
     var app = builder.Build().ValidateOptions();
     app.MapSiloHealth();
+    app.MapSiloTelemetry();
     return app;
 });

@@ -48,7 +48,8 @@ public static partial class AccessHosting
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(someone)
             .SetDefaultPolicy(someone)
-            .AddPolicy(AccessSchemes.CallersOnly, policy => policy.AddAuthenticationSchemes(AccessSchemes.Request).RequireClaim(Caller.CallerClaim));
+            .AddPolicy(AccessSchemes.CallersOnly, policy => policy.AddAuthenticationSchemes(AccessSchemes.Request).RequireClaim(Caller.CallerClaim))
+            .AddPolicy(AccessSchemes.Operators, policy => policy.AddAuthenticationSchemes(AccessSchemes.Request).RequireClaim(Caller.CallerClaim).RequireClaim(Caller.ProjectClaim, Caller.AllProjects));
         return builder;
     }
 

@@ -15,6 +15,9 @@ public static class AccessSchemes
     /// <summary>The policy of routes about the whole service (statistics, detailed health): a caller, not an upload token.</summary>
     public const string CallersOnly = "callers";
 
+    /// <summary>The policy of operators' routes (/metrics, the dashboard): a caller that may see every project (projects ["*"]).</summary>
+    public const string Operators = "operators";
+
     public const string UploadTokenHeader = "X-Upload-Token";
 
     public const string UploadTokenResponseHeader = "Upload-Token";

@@ -124,8 +124,13 @@ public sealed class CallerAuthenticationHandler(
             $"send 'Authorization: Bearer <API key or JWT>', or this upload's token as {AccessSchemes.UploadTokenHeader}").ExecuteAsync(Context);
     }
 
-    /// <summary>403 from the only policy that forbids: a route about the whole service, asked with nothing but upload tokens.</summary>
+    /// <summary>
+    /// 403 from the policies that forbid: a route about the whole service asked with nothing but upload tokens, or an
+    /// operators' route (<see cref="AccessSchemes.Operators"/>) asked by a caller limited to some projects.
+    /// </summary>
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problem.Create(StatusCodes.Status403Forbidden, "caller_credential_required", "an upload token opens its own upload only; this route needs an API key or JWT")
+        (Caller.Of(Context).IsCaller
+            ? Problem.Create(StatusCodes.Status403Forbidden, "operator_credential_required", "this route needs a credential allowed every project (projects [\"*\"])")
+            : Problem.Create(StatusCodes.Status403Forbidden, "caller_credential_required", "an upload token opens its own upload only; this route needs an API key or JWT"))
             .ExecuteAsync(Context);
 }

@@ -9,6 +9,7 @@ using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Health;
 using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Telemetry;
 using Orleans.Uploads.Gateway.Proxies;
 using Orleans.Uploads.Gateway.Tus;
 using Orleans.Uploads.Gateway.Uploads;
@@ -74,6 +75,7 @@ public static class GatewayHosting
             .SetPreflightMaxAge(CorsPreflightMaxAge)));
         services.AddCallerRateLimits();
         services.AddTrustedProxies();
+        builder.AddGatewayTelemetry();
         return builder;
     }
 
@@ -98,6 +100,7 @@ public static class GatewayHosting
         app.MapVideoEndpoints();
         app.MapTusEndpoints();
         app.MapUploadHealth();
+        app.MapGatewayTelemetry();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Telemetry;
 using Orleans.Uploads.Gateway.Uploads;
 using Orleans.Uploads.Gateway.Videos;
 using Orleans.Uploads.Grains.Storage;
@@ -33,7 +34,7 @@ public static class TusEndpoints
         files.MapMethods("/{uploadId}", [HttpMethods.Options], Options).AllowAnonymous();
         files.MapPost("/", CreateAsync).LimitAsNewUpload().LimitAsUploadBody();
         files.MapMethods("/{uploadId}", [HttpMethods.Head], HeadAsync).RequireUploadAccess();
-        files.MapPatch("/{uploadId}", PatchAsync).RequireUploadAccess().LimitAsUploadBody();
+        files.MapPatch("/{uploadId}", PatchAsync).RequireUploadAccess().LimitAsUploadBody().RecordsChunkLatency(UploadProtocol.Tus);
         files.MapDelete("/{uploadId}", TerminateAsync).RequireUploadAccess();
         files.MapGet("/{uploadId}", DownloadAsync).AcceptAccessTokenInQuery();
         return routes;

@@ -7,6 +7,7 @@ using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Problems;
+using Orleans.Uploads.Gateway.Telemetry;
 using Orleans.Uploads.Grains.Sessions;
 using Orleans.Uploads.Grains.Statistics;
 
@@ -23,7 +24,7 @@ public static class UploadEndpoints
         var uploads = routes.MapGroup("/api/uploads");
         uploads.MapPost("/initiate", InitiateAsync).LimitAsNewUpload();
         uploads.MapGet("/statistics", GetStatisticsAsync).RequireAuthorization(AccessSchemes.CallersOnly);
-        uploads.MapPut("/{uploadId}/chunks/{chunkNumber}", PutChunkAsync).RequireUploadAccess().LimitAsUploadBody();
+        uploads.MapPut("/{uploadId}/chunks/{chunkNumber}", PutChunkAsync).RequireUploadAccess().LimitAsUploadBody().RecordsChunkLatency(UploadProtocol.Seed);
         uploads.MapGet("/{uploadId}", GetAsync).RequireUploadAccess();
         uploads.MapPost("/{uploadId}/complete", CompleteAsync).RequireUploadAccess();
         uploads.MapDelete("/{uploadId}", CancelAsync).RequireUploadAccess();

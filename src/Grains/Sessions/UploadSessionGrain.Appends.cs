@@ -84,7 +84,7 @@ public sealed partial class UploadSessionGrain
                     return mismatch;
                 }
 
-                await _uploads.WriteAsync(UploadId, start, payload.Data);
+                await WriteToStoreAsync(start, payload.Data);
             }
             catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
             {

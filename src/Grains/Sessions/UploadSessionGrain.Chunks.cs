@@ -110,7 +110,7 @@ public sealed partial class UploadSessionGrain
         var hashing = hash is null && KeepsChunkHashes ? HashAsync(payload) : null;
         try
         {
-            await _uploads.WriteAsync(UploadId, layout.OffsetOf(chunkNumber), payload.Data);
+            await WriteToStoreAsync(layout.OffsetOf(chunkNumber), payload.Data);
         }
         catch (Exception ex) when (SessionErrors.IsStorageFailure(ex))
         {

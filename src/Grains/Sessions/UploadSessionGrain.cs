@@ -70,13 +70,14 @@ public sealed partial class UploadSessionGrain : Grain,
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _state = _stored.State;
-        _durable = _stored.State;
+        _durable = _stored.State.Clone(); // a copy: _state is that same object and changes before it is durable again
         return base.OnActivateAsync(cancellationToken);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _digest?.Dispose();
+        StopMeteringAsActive();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -116,6 +117,7 @@ public sealed partial class UploadSessionGrain : Grain,
             throw;
         }
 
+        MeterDurableWrite(_durable, written); // before ReportTally, which moves _durable on to written
         ReportTally(written);
         NotifyWatchers(written);
     }

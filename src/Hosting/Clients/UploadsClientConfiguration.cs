@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.Postgres;
+using Orleans.Uploads.Hosting.Telemetry;
 using ClusterOptions = Orleans.Uploads.Hosting.Configuration.ClusterOptions;
 using OrleansClusterOptions = Orleans.Configuration.ClusterOptions;
 
@@ -36,6 +37,7 @@ public static class UploadsClientConfiguration
             }
 
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
+            client.AddUploadsTelemetry(); // trace context across grain calls, the dashboard when enabled
         });
         builder.Services.AddUploadStorage(builder.Configuration);
         return builder;

@@ -8,6 +8,7 @@ using Orleans.Uploads.Grains.Cleanup;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Scanning;
 using Orleans.Uploads.Hosting.Scanning;
+using Orleans.Uploads.Hosting.Telemetry;
 
 namespace Orleans.Uploads.Hosting.Silos;
 
@@ -20,6 +21,7 @@ public static class UploadGrainsConfiguration
         silo.Services.AddUploadStorage(configuration);
         silo.Services.AddVideoScanning(configuration);
         silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.AddUploadsTelemetry(); // the sessions' meter, trace context across grain calls, the dashboard when enabled
 
         // Reminders refuse periods under their minimum (a minute by default); the cleanup's and the scans' periods are the settings that count.
         silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<CleanupOptions>, IOptions<ScanningOptions>>((reminders, cleanup, scanning) =>

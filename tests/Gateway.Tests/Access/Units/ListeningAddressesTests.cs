@@ -3,6 +3,7 @@
 
 using Microsoft.Extensions.Configuration;
 using Orleans.Uploads.Gateway.Access;
+using Orleans.Uploads.Hosting;
 
 namespace Orleans.Uploads.Gateway.Tests.Access.Units;
 

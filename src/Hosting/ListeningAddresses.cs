@@ -1,10 +1,13 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 
-namespace Orleans.Uploads.Gateway.Access;
+namespace Orleans.Uploads.Hosting;
 
 /// <summary>
-/// Where the gateway will listen, read from the same settings Kestrel reads (<c>Urls</c> or <c>--urls</c>, <c>Kestrel:Endpoints</c>,
-/// <c>HTTP_PORTS</c>), before it listens: open mode is allowed only when every one of them is on loopback.
+/// Where a process (a gateway, a silo's probes) will listen, read from the same settings Kestrel reads (<c>Urls</c> or <c>--urls</c>, <c>Kestrel:Endpoints</c>,
+/// <c>HTTP_PORTS</c>), before it listens: a gateway's open mode, and a silo's /metrics without a scrape token, are allowed only when every one of them is on loopback.
 /// </summary>
 public static class ListeningAddresses
 {
