@@ -71,6 +71,7 @@ public sealed partial class UploadSessionGrain : Grain,
     {
         _state = _stored.State;
         _durable = _stored.State;
+        ProjectStoredState();
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -118,6 +119,7 @@ public sealed partial class UploadSessionGrain : Grain,
 
         ReportTally(written);
         NotifyWatchers(written);
+        await ProjectWrittenAsync(written);
     }
 
     /// <summary>
