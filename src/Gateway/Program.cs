@@ -1,6 +1,18 @@
 using Orleans.Uploads.Gateway.Hosting;
 using Orleans.Uploads.Hosting;
+using Orleans.Uploads.Hosting.Catalog;
 using Orleans.Uploads.Hosting.Configuration;
+
+// `rebuild-tables` writes the seed's tables again from grain state and exits (see CatalogRebuild).
+if (RebuildTablesCommand.IsRequested(args, out var settings))
+{
+    return await RebuildTablesCommand.RunAsync(() =>
+    {
+        var rebuild = WebApplication.CreateBuilder(settings);
+        rebuild.AddUploadsCluster();
+        return Task.FromResult<IHost>(rebuild.Build());
+    });
+}
 
 // A start-up failure (a setting, a busy port, the database) is one line naming the cause and exit code 1: see HostStartup.
 return await HostStartup.RunAsync("Gateway", gate =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Storage;
+using Orleans.Uploads.Hosting.Catalog;
 using Orleans.Uploads.Hosting.Configuration;
 
 namespace Orleans.Uploads.Hosting;
@@ -20,6 +21,7 @@ public static class UploadStorage
         services.TryAddSingleton<IVideoStore>(static services => services.GetRequiredService<FileSystemStore>());
         services.TryAddSingleton<IStorageProbe>(static services => services.GetRequiredService<FileSystemStore>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddUploadCatalog(configuration);
         return services;
     }
 }

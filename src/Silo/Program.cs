@@ -1,4 +1,5 @@
 using Orleans.Uploads.Hosting;
+using Orleans.Uploads.Hosting.Catalog;
 using Orleans.Uploads.Hosting.Configuration;
 using Orleans.Uploads.Hosting.Postgres;
 using Orleans.Uploads.Hosting.Silos;
@@ -8,6 +9,23 @@ using Orleans.Uploads.Silo.Telemetry;
 // A silo of the upload cluster. Everything comes from configuration (appsettings.json, then environment
 // variables such as Cluster__Clustering and Uploads__TempDirectory), so the same binary runs on a laptop
 // and in a container. It serves HTTP only for its health probes (see SiloHealthEndpoints), /metrics and the dashboard (see SiloTelemetry).
+// `rebuild-tables` writes the seed's tables again from the stored grain state and exits (see CatalogRebuild).
+if (RebuildTablesCommand.IsRequested(args, out var settings))
+{
+    return await RebuildTablesCommand.RunAsync(async () =>
+    {
+        var rebuild = WebApplication.CreateBuilder(settings);
+        var cluster = rebuild.AddClusterOptions();
+        if (cluster.Clustering == ClusteringKind.Postgres)
+        {
+            await PostgresSchema.ApplyAsync(cluster.ConnectionString!, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        }
+
+        rebuild.UseOrleans(silo => silo.UseUploadsSilo(cluster));
+        return rebuild.Build();
+    });
+}
+
 return await HostStartup.RunAsync("Silo", async gate =>
 {
     var builder = WebApplication.CreateBuilder(args);

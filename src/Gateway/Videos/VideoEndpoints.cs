@@ -4,6 +4,7 @@ using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Uploads;
+using Orleans.Uploads.Grains.Catalog;
 using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Grains.Videos;
 
@@ -60,7 +61,8 @@ public static class VideoEndpoints
         return TypedResults.Ok(VideoResponse.From(video));
     }
 
-    private static async Task<IResult> ListAsync(string? projectId, HttpContext http, IGrainFactory grains)
+    /// <summary>A project's videos from the catalog's videos table (not from one grain holding every id), a page at a time.</summary>
+    private static async Task<IResult> ListAsync(string? projectId, string? limit, string? cursor, HttpContext http, IUploadCatalog catalog)
     {
         if (string.IsNullOrEmpty(projectId))
         {
@@ -77,8 +79,18 @@ public static class VideoEndpoints
             return AccessProblems.ProjectForbidden(projectId);
         }
 
-        var videos = await grains.GetGrain<IProjectVideosGrain>(projectId).ListAsync();
-        return TypedResults.Ok(videos.Select(VideoResponse.From).ToArray());
+        if (VideoListPaging.TryRead(limit, cursor, out var take, out var after) is { } badPage)
+        {
+            return badPage;
+        }
+
+        var page = await catalog.ListVideosAsync(projectId, after, take, http.RequestAborted);
+        if (page.Next is { } next)
+        {
+            VideoListPaging.LinkNext(http, projectId, take, next);
+        }
+
+        return TypedResults.Ok(page.Videos.Select(VideoResponse.From).ToArray());
     }
 
     private static Task<IResult> GetContentAsync(string videoId, HttpContext http, IGrainFactory grains, IVideoStore store) =>

@@ -128,6 +128,7 @@ public sealed partial class UploadSessionGrain
         }
 
         ChunkBitmap.Set(_state.StoredChunks, chunkNumber);
+        RememberChunkHash(chunkNumber, hash);
         if (KeepsChunkHashes)
         {
             hash!.CopyTo(_state.ChunkHashes.AsSpan(chunkNumber * UploadSessionState.HashLength));

@@ -71,6 +71,7 @@ public sealed partial class UploadSessionGrain : Grain,
     {
         _state = _stored.State;
         _durable = _stored.State.Clone(); // a copy: _state is that same object and changes before it is durable again
+        ProjectStoredState();
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -120,6 +121,7 @@ public sealed partial class UploadSessionGrain : Grain,
         MeterDurableWrite(_durable, written); // before ReportTally, which moves _durable on to written
         ReportTally(written);
         NotifyWatchers(written);
+        await ProjectWrittenAsync(written);
     }
 
     /// <summary>

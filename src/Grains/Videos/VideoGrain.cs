@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Uploads.Grains.Catalog;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Scanning;
 using Orleans.Uploads.Grains.Sessions;
@@ -6,6 +8,11 @@ using Orleans.Uploads.Grains.Storage;
 
 namespace Orleans.Uploads.Grains.Videos;
 
+/// <summary>
+/// One finished video's record. After each durable write its row in the seed's videos table follows through the silo's
+/// <see cref="CatalogProjector"/> (registration and removal wait briefly for it, so the upload's "completed" or its
+/// removal is acknowledged with the table already agreeing; see <see cref="VideoGrain.ProjectAsync"/>).
+/// </summary>
 [GrainType("video")]
 public sealed class VideoGrain(
     [PersistentState("video", GrainStorageNames.Uploads)] IPersistentState<VideoRecord?> video,
@@ -24,6 +31,7 @@ public sealed class VideoGrain(
 
         video.State = record with { ScanStatus = scanning.Value.Enabled ? ScanStatus.Pending : ScanStatus.Unscanned };
         await video.WriteStateAsync();
+        await ProjectAsync(new VideoChange(record.Id, VideoRows.Of(video.State)), waitForCommit: true);
         await StartScanIfPendingAsync(video.State);
         return video.State;
     }
@@ -39,6 +47,7 @@ public sealed class VideoGrain(
 
         video.State = current with { ScanStatus = status, ScanDetail = detail };
         await video.WriteStateAsync();
+        await ProjectAsync(new VideoChange(current.Id, VideoRows.Of(video.State)), waitForCommit: false);
         await GrainFactory.GetGrain<IProjectVideosGrain>(ProjectIds.OrDefault(current.ProjectId)).UpdateAsync(video.State);
     }
 
@@ -57,5 +66,35 @@ public sealed class VideoGrain(
         await GrainFactory.GetGrain<IProjectVideosGrain>(ProjectIds.OrDefault(existing.ProjectId)).RemoveAsync(existing.Id);
         await store.DeleteAsync(existing.Filename);
         await video.ClearStateAsync();
+        await ProjectAsync(new VideoChange(existing.Id, Row: null), waitForCommit: true);
+    }
+
+    /// <summary>
+    /// Hands the row (or its deletion) to the projector; a registration or removal then waits at most two seconds for the
+    /// commit, a failure only delaying the row. An activation re-projects its record, so a silo killed before its flush
+    /// is repaired when the video is next touched (and by rebuild-tables). Hosts without a catalog skip all this.
+    /// </summary>
+    private async Task ProjectAsync(VideoChange change, bool waitForCommit)
+    {
+        if (ServiceProvider.GetService<CatalogProjector>() is not { } projector)
+        {
+            return;
+        }
+
+        projector.Enqueue(change);
+        if (waitForCommit)
+        {
+            await projector.WaitWrittenAsync(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (video.RecordExists && video.State is { } existing && ServiceProvider.GetService<CatalogProjector>() is { } projector)
+        {
+            projector.Enqueue(new VideoChange(existing.Id, VideoRows.Of(existing)));
+        }
+
+        return base.OnActivateAsync(cancellationToken);
     }
 }
