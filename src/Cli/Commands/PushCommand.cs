@@ -44,20 +44,20 @@ public static class PushCommand
         var exitCode = ExitCodes.Ok;
         if (mode == OutputMode.Interactive)
         {
+            // Lines printed while the bar is live would tear it: they wait until it is done.
+            var afterwards = new List<Action>();
             await AnsiConsole.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+                .Columns(
+                    new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                    new TransferState.ChunksColumn(), new TransferState.SpeedColumn(), new TransferState.EtaColumn())
                 .StartAsync(async context =>
                 {
                     foreach (var file in files)
                     {
                         var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: 100);
-                        var progress = new InlineProgress<UploadProgress>(p =>
-                        {
-                            task.Value = p.Percentage;
-                            task.Description = Markup.Escape(Describe(p));
-                        });
-                        var code = await PushOneAsync(client, file, options, progress, mode, cancellationToken);
+                        var progress = new InlineProgress<UploadProgress>(p => TransferState.Update(task, p));
+                        var code = await PushOneAsync(client, file, options, progress, mode, afterwards, cancellationToken);
                         exitCode = Worst(exitCode, code);
                         if (code is ExitCodes.Credentials or ExitCodes.Unavailable or ExitCodes.Cancelled)
                         {
@@ -65,12 +65,13 @@ public static class PushCommand
                         }
                     }
                 });
+            afterwards.ForEach(print => print());
             return exitCode;
         }
 
         foreach (var file in files)
         {
-            var code = await PushOneAsync(client, file, options, mode == OutputMode.Plain ? PlainLines(file) : null, mode, cancellationToken);
+            var code = await PushOneAsync(client, file, options, mode == OutputMode.Plain ? PlainLines(file) : null, mode, null, cancellationToken);
             exitCode = Worst(exitCode, code);
             if (code is ExitCodes.Credentials or ExitCodes.Unavailable or ExitCodes.Cancelled)
             {
@@ -81,12 +82,28 @@ public static class PushCommand
         return exitCode;
     }
 
+    /// <summary>Pushes one file; what it prints runs at once, or is added to <paramref name="afterwards"/> when given.</summary>
     private static async Task<int> PushOneAsync(
-        UploadClient client, string file, UploadOptions options, IProgress<UploadProgress>? progress, OutputMode mode, CancellationToken cancellationToken)
+        UploadClient client, string file, UploadOptions options, IProgress<UploadProgress>? progress, OutputMode mode, List<Action>? afterwards, CancellationToken cancellationToken)
     {
+        UploadResult result;
         try
         {
-            var result = await client.UploadFileAsync(file, options, progress, cancellationToken);
+            result = await client.UploadFileAsync(file, options, progress, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            if (afterwards is null)
+            {
+                return Failures.Report(ex, file, mode);
+            }
+
+            afterwards.Add(() => Failures.Report(ex, file, mode));
+            return Failures.ExitCodeOf(ex);
+        }
+
+        void Print()
+        {
             switch (mode)
             {
                 case OutputMode.Json:
@@ -109,13 +126,18 @@ public static class PushCommand
                         $"{file}: done, video {result.Video.Id}, {result.Video.Size} bytes, sha256 {result.FileHash}, sent {result.ChunksSent} of {result.TotalChunks} chunks{(result.Resumed ? " (resumed)" : "")}");
                     break;
             }
+        }
 
-            return ExitCodes.Ok;
-        }
-        catch (Exception ex)
+        if (afterwards is null)
         {
-            return Failures.Report(ex, file, mode);
+            Print();
         }
+        else
+        {
+            afterwards.Add(Print);
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>Progress as plain lines: the upload id once, then every 10 %.</summary>
@@ -148,12 +170,10 @@ public static class PushCommand
     private static string Describe(UploadProgress p) => p.Phase switch
     {
         UploadPhase.Hashing => $"{p.Filename} hashing {p.Percentage:F0}%",
-        UploadPhase.Uploading => $"{p.Filename} {p.Percentage:F1}% {p.CompletedChunks}/{p.TotalChunks} chunks {p.BytesPerSecond / 1_000_000:F1} MB/s ETA {Eta(p.EstimatedTimeRemaining)}",
+        UploadPhase.Uploading => $"{p.Filename} {p.Percentage:F1}% {p.CompletedChunks}/{p.TotalChunks} chunks {p.BytesPerSecond / 1_000_000:F1} MB/s ETA {TransferState.FormatEta(p.EstimatedTimeRemaining)}",
         UploadPhase.Completing => $"{p.Filename} completing",
         _ => $"{p.Filename} done",
     };
-
-    private static string Eta(TimeSpan? remaining) => remaining is { } r ? r.ToString(r.TotalHours >= 1 ? @"h\:mm\:ss" : @"mm\:ss") : "--:--";
 
     /// <summary>Files named, and every file below folders named, in a stable order.</summary>
     private static List<string> Expand(string[] paths)

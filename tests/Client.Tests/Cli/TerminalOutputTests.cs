@@ -5,10 +5,11 @@
 using System.Diagnostics;
 using Orleans.Uploads.Client.Tests.Support;
 using Orleans.Uploads.Harness;
+using Xunit.Abstractions;
 
 namespace Orleans.Uploads.Client.Tests.Cli;
 
-public sealed class TerminalOutputTests(ClientGatewayFixture gateway) : IClassFixture<ClientGatewayFixture>
+public sealed partial class TerminalOutputTests(ClientGatewayFixture gateway, ITestOutputHelper output) : IClassFixture<ClientGatewayFixture>
 {
     [Fact]
     public async Task In_a_terminal_the_push_draws_a_live_bar_with_percent_speed_and_time_left()
@@ -25,13 +26,14 @@ public sealed class TerminalOutputTests(ClientGatewayFixture gateway) : IClassFi
         try
         {
             var running = await Eventually.WaitForAsync(
-                async () => await TmuxAsync("capture-pane", "-p", "-t", session) is { } pane && pane.Contains("MB/s", StringComparison.Ordinal) && pane.Contains('%') ? pane : null,
-                "the bar with its speed");
-            Assert.Contains("ETA", running, StringComparison.Ordinal);
+                async () => await TmuxAsync("capture-pane", "-p", "-t", session) is { } pane && LiveBar().IsMatch(pane) ? pane : null,
+                "the bar part way, with percent, chunks, speed and time left");
+            output.WriteLine("--- while running ---\n" + running);
 
             var done = await Eventually.WaitForAsync(
                 async () => await TmuxAsync("capture-pane", "-p", "-t", session) is { } pane && pane.Contains("EXIT=", StringComparison.Ordinal) ? pane : null,
                 "the push to end", TimeSpan.FromMinutes(3));
+            output.WriteLine("--- at the end ---\n" + done);
             Assert.Contains("EXIT=0", done, StringComparison.Ordinal);
             Assert.Contains("100%", done, StringComparison.Ordinal);
 
@@ -60,6 +62,10 @@ public sealed class TerminalOutputTests(ClientGatewayFixture gateway) : IClassFi
         Assert.Contains("0 of 16 chunks already stored", lines[0], StringComparison.Ordinal);
         Assert.Contains("done, video ", lines[^1], StringComparison.Ordinal);
     }
+
+    /// <summary>A bar part way: <c>bar.mp4 ━━━━━━━╸━━━ 42% 161/384 chunks 9.1 MB/s ETA 00:02</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"bar\.mp4 +━+.* ([1-9]\d?)% +[1-9]\d*/384 chunks +\d+\.\d MB/s ETA \d\d:\d\d")]
+    private static partial System.Text.RegularExpressions.Regex LiveBar();
 
     private static async Task<string> TmuxAsync(params string[] arguments)
     {
