@@ -17,10 +17,11 @@ public static class PushCommand
     private static readonly Option<string?> Project = new("--project", "-p") { Description = "The project the uploads belong to (default: the server's `default`)." };
     private static readonly Option<int?> ChunkSize = new("--chunk-size") { Description = "Bytes per chunk (default: the server's)." };
     private static readonly Option<int> Parallel = new("--parallel") { Description = "Chunks in flight at once.", DefaultValueFactory = _ => 3 };
+    private static readonly Option<Guid?> UploadId = new("--upload-id") { Description = "Send one file into this upload, which a backend started (with --upload-token)." };
 
     public static Command Create()
     {
-        var command = new Command("push", "Upload files (resuming an interrupted upload of the same file).") { Paths, Project, ChunkSize, Parallel };
+        var command = new Command("push", "Upload files (resuming an interrupted upload of the same file).") { Paths, Project, ChunkSize, Parallel, UploadId };
         command.SetAction(RunAsync);
         return command;
     }
@@ -32,6 +33,10 @@ public static class PushCommand
         try
         {
             files = Expand(parse.GetValue(Paths)!);
+            if (parse.GetValue(UploadId) is not null && files.Count != 1)
+            {
+                throw new ArgumentException("--upload-id takes exactly one file");
+            }
         }
         catch (Exception ex)
         {
@@ -40,7 +45,7 @@ public static class PushCommand
 
         await using var services = GlobalOptions.BuildClient(parse, parse.GetValue(Parallel));
         var client = services.GetRequiredService<UploadClient>();
-        var options = new UploadOptions { ProjectId = parse.GetValue(Project), ChunkSize = parse.GetValue(ChunkSize) };
+        var options = new UploadOptions { ProjectId = parse.GetValue(Project), ChunkSize = parse.GetValue(ChunkSize), UploadId = parse.GetValue(UploadId) };
         var exitCode = ExitCodes.Ok;
         if (mode == OutputMode.Interactive)
         {

@@ -1,6 +1,8 @@
 // Why this file exists: the uploader's main promise, end to end against a real gateway: a 100 MiB file pushed by the
 // CLI comes back byte for byte (sha256) through `get`, and `get` resumes a partial download with Range.
 
+using System.Net.Http.Json;
+using System.Text.Json;
 using Orleans.Uploads.Client.Tests.Support;
 
 namespace Orleans.Uploads.Client.Tests.Cli;
@@ -45,6 +47,28 @@ public sealed class PushAndGetTests(ClientGatewayFixture gateway) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_upload_token_alone_pushes_into_the_upload_a_backend_started_and_downloads_it()
+    {
+        var folder = gateway.NewFolder();
+        var source = Path.Combine(folder, "handed.mp4");
+        var sha256 = await VideoFile.WriteAsync(source, 1024 * 1024, seed: 4);
+        using var initiate = await gateway.Server.Api.SendInitiateAsync(new { filename = "handed.mp4", fileSize = 1024 * 1024, chunkSize = 262144, fileHash = sha256 });
+        var started = await initiate.Content.ReadFromJsonAsync<JsonElement>();
+        var uploadId = started.GetProperty("uploadId").GetString()!;
+        var token = started.GetProperty("uploadToken").GetString()!;
+        var environment = CliEnvironment.For(gateway, folder, apiKey: "");
+
+        var push = await CliProcess.RunAsync(["push", source, "--upload-id", uploadId, "--upload-token", token, "--json"], environment);
+
+        Assert.True(push.ExitCode == 0, push.Describe());
+        Assert.Equal((uploadId, 4), (CliJson.Last(push).GetProperty("uploadId").GetString(), CliJson.Last(push).GetProperty("chunksSent").GetInt32()));
+        var copy = Path.Combine(folder, "copy.mp4");
+        var get = await CliProcess.RunAsync(["get", CliJson.Last(push).GetProperty("videoId").GetString()!, "-o", copy, "--upload-token", token], environment);
+        Assert.True(get.ExitCode == 0, get.Describe());
+        Assert.Equal(sha256, await VideoFile.Sha256Async(copy));
+    }
+
+    [Fact]
     public async Task A_folder_pushes_every_file_in_it()
     {
         var folder = gateway.NewFolder();
@@ -56,7 +80,7 @@ public sealed class PushAndGetTests(ClientGatewayFixture gateway) : IClassFixtur
 
         Assert.True(push.ExitCode == 0, push.Describe());
         var hashes = push.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("fileHash").GetString()!)
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("fileHash").GetString()!)
             .ToArray();
         Assert.Equal([first, second], hashes);
     }
