@@ -8,9 +8,11 @@ namespace Orleans.Uploads.Gateway.Ietf;
 /// <summary>
 /// One request's content into an upload (a creation's or an append's), the way tus streams a PATCH: in pieces under the
 /// request's append lease (a newer request for the upload ends this one), committed as they land, so a broken
-/// connection keeps every byte that arrived. <c>Upload-Complete: ?1</c> fixes the upload's length: at the offset plus
-/// Content-Length before the first byte when the length is known, at what was stored once the content ended when it
-/// is not. An upload whose last byte arrived is completed and answered with its video.
+/// connection keeps every byte that arrived. <c>Upload-Complete: ?1</c> fixes the upload's length at what is stored
+/// once the content ended (a creation declares offset plus Content-Length up front, as the session's size), and an
+/// upload whose last byte arrived is completed and answered with its video. Hazard: an append's length is not declared
+/// before its bytes, or a wrong Upload-Offset would read as a wrong length (the session checks a declared length before
+/// the offset); so a ?1 append that falls short stores its bytes and is then refused as an inconsistent length.
 /// </summary>
 public static class IetfBodies
 {
@@ -18,20 +20,14 @@ public static class IetfBodies
         HttpContext http, IGrainFactory grains, Guid uploadId, long offset, bool complete, long? uploadLength, int pieceSize, BodyBuffers buffers)
     {
         var bodyLength = http.Request.ContentLength;
-        var declared = uploadLength;
-        if (complete && bodyLength is { } body)
+        if (complete && bodyLength is { } body && uploadLength is { } length && length != offset + body)
         {
-            if (uploadLength is { } length && length != offset + body)
-            {
-                return IetfReceipt.Refused(IetfProblems.InconsistentLength(
-                    $"Upload-Complete: ?1 with {body} bytes at offset {offset} makes {offset + body} bytes, but Upload-Length is {length}"));
-            }
-
-            declared = offset + body;
+            return IetfReceipt.Refused(IetfProblems.InconsistentLength(
+                $"Upload-Complete: ?1 with {body} bytes at offset {offset} makes {offset + body} bytes, but Upload-Length is {length}"));
         }
 
         var session = grains.GetGrain<IAppendUploadGrain>(uploadId);
-        var outcome = await AppendBodyStreamer.StreamAsync(session, new AppendRequest(offset, bodyLength, pieceSize, declared), http.Request.Body, buffers, http.RequestAborted);
+        var outcome = await AppendBodyStreamer.StreamAsync(session, new AppendRequest(offset, bodyLength, pieceSize, uploadLength), http.Request.Body, buffers, http.RequestAborted);
         if (outcome.Error is { } error)
         {
             if (error is { Code: UploadErrorCode.OffsetMismatch, CurrentOffset: { } expected })
