@@ -187,4 +187,18 @@ public sealed class IetfCreationTests(GatewayFixture gateway) : IClassFixture<Ga
         await HttpAssert.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_file_type");
         Assert.Null(response.Headers.Location);
     }
+
+    /// <summary>Content checks are tus's: bytes that are not what the name says are refused.</summary>
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Bytes_that_are_not_the_named_type_are_refused(int version)
+    {
+        var ietf = new IetfClient(gateway.Client, version);
+        var notVideo = new byte[5_000];
+        Array.Fill(notVideo, (byte)'x');
+
+        using var response = await ietf.CreateAsync(complete: true, notVideo, headers: ("Content-Disposition", Clip));
+
+        await HttpAssert.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "content_mismatch");
+    }
 }
