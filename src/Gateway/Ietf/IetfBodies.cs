@@ -13,11 +13,13 @@ namespace Orleans.Uploads.Gateway.Ietf;
 /// upload whose last byte arrived is completed and answered with its video. Hazard: an append's length is not declared
 /// before its bytes, or a wrong Upload-Offset would read as a wrong length (the session checks a declared length before
 /// the offset); so a ?1 append that falls short stores its bytes and is then refused as an inconsistent length.
+/// While the content arrives, 104s with Upload-Offset (and the interim headers given) report what is committed.
 /// </summary>
 public static class IetfBodies
 {
     public static async Task<IetfReceipt> ReceiveAsync(
-        HttpContext http, IGrainFactory grains, Guid uploadId, long offset, bool complete, long? uploadLength, int pieceSize, BodyBuffers buffers)
+        HttpContext http, IGrainFactory grains, Guid uploadId, long offset, bool complete, long? uploadLength, int pieceSize, BodyBuffers buffers,
+        IReadOnlyList<KeyValuePair<string, string>> interimHeaders)
     {
         var bodyLength = http.Request.ContentLength;
         if (complete && bodyLength is { } body && uploadLength is { } length && length != offset + body)
@@ -27,7 +29,8 @@ public static class IetfBodies
         }
 
         var session = grains.GetGrain<IAppendUploadGrain>(uploadId);
-        var outcome = await AppendBodyStreamer.StreamAsync(session, new AppendRequest(offset, bodyLength, pieceSize, uploadLength), http.Request.Body, buffers, http.RequestAborted);
+        var outcome = await AppendBodyStreamer.StreamAsync(
+            session, new AppendRequest(offset, bodyLength, pieceSize, uploadLength), http.Request.Body, buffers, http.RequestAborted, ProgressInterims.For(http, interimHeaders));
         if (outcome.Error is { } error)
         {
             if (error is { Code: UploadErrorCode.OffsetMismatch, CurrentOffset: { } expected })

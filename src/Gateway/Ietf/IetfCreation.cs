@@ -78,7 +78,7 @@ public static class IetfCreation
 
         await InterimResponses.TrySendAsync(http, IetfProtocol.UploadResumptionSupported, IetfProtocol.UploadResumptionSupportedReason, resource);
 
-        var receipt = await IetfBodies.ReceiveAsync(http, grains, uploadId, 0, complete, length, options.Value.ChunkSize, buffers);
+        var receipt = await IetfBodies.ReceiveAsync(http, grains, uploadId, 0, complete, length, options.Value.ChunkSize, buffers, [resource[0], resource[3]]);
         if (receipt.Problem is { } problem)
         {
             return problem;

@@ -112,7 +112,8 @@ public static class IetfEndpoints
             return Problem.BadRequest("invalid_upload_length", "Upload-Length must be a non-negative integer");
         }
 
-        var receipt = await IetfBodies.ReceiveAsync(http, grains, id, offset, complete, length, options.Value.ChunkSize, buffers);
+        var interop = new KeyValuePair<string, string>(IetfProtocol.InteropVersion, DraftInterop.Of(request)!.Header);
+        var receipt = await IetfBodies.ReceiveAsync(http, grains, id, offset, complete, length, options.Value.ChunkSize, buffers, [interop]);
         if (receipt.Problem is { } problem)
         {
             return problem;

@@ -70,7 +70,9 @@ public sealed class IetfCurlTests
     {
         using var directory = new TempDirectory("uploads-ietf-curl");
         var file = await RandomFile.CreateAsync(directory.Combine("source.bin"), (4L * MiB) + 321, seed: 16_0102);
-        await using var server = await GatewayServer.StartAsync(directory.Path);
+
+        // 256 KiB pieces: several are committed (each reported by a 104) before the request is cut off.
+        await using var server = await GatewayServer.StartAsync(directory.Path, environment: new Dictionary<string, string> { ["Uploads__ChunkSize"] = "262144" });
         var curl = new Curl(server, directory.Path, Interop);
 
         // 1. The whole file in one creation request, at 512 KiB/s, cut off after 2 s: no final answer, only the 104.
@@ -81,16 +83,22 @@ public sealed class IetfCurlTests
             ["Content-Disposition"] = "attachment; filename=\"cut.mp4\"",
         }, file.Path, bytesPerSecond: 512 * 1024, seconds: 2);
         Assert.True(cut.Status == 0, $"the request was not cut off\n{cut.Context}");
-        var interim = Assert.Single(cut.Interim, answer => answer.Status == 104);
+        var interim = cut.Interim.First(answer => answer.Status == 104);
         var location = interim.Header("Location");
         Assert.NotNull(location);
         Assert.Matches("^/files/[0-9a-f]{32}$", location);
         Assert.Equal("8", interim.Header("Upload-Draft-Interop-Version"));
 
-        // 2. HEAD on that Location: what arrived is kept, and the length the request declared is known.
+        // 2. HEAD on that Location: what arrived is kept, and the length the request declared is known. Later 104s
+        //    reported the committed offset as the body arrived, never more than the HEAD finds.
         var head = (await curl.SendAsync("HEAD", location)).Expect(204);
         var offset = head.LongHeader("Upload-Offset");
         Assert.InRange(offset, 1, file.Size - 1);
+        var progress = cut.Interim.Where(answer => answer.Status == 104 && answer.Header("Upload-Offset") is not null).Select(answer => answer.LongHeader("Upload-Offset")).ToList();
+        Assert.True(progress.Count > 0, $"no 104 reported progress\n{cut.Context}");
+        Assert.Equal(progress.Order(), progress);
+        Assert.All(progress, reported => Assert.InRange(reported, 1, offset));
+        Assert.All(cut.Interim.Where(answer => answer.Status == 104), answer => Assert.Equal(location, answer.Header("Location")));
         Assert.Equal("?0", head.Header("Upload-Complete"));
         Assert.Equal(file.Size, head.LongHeader("Upload-Length"));
 
