@@ -41,8 +41,16 @@ public static class InterimResponses
             return false;
         }
 
-        var flushed = await write(message, http.RequestAborted);
-        return !flushed.IsCanceled && !flushed.IsCompleted;
+        try
+        {
+            var flushed = await write(message, http.RequestAborted);
+            return !flushed.IsCanceled && !flushed.IsCompleted;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException || (ex is OperationCanceledException && http.RequestAborted.IsCancellationRequested))
+        {
+            // The connection's output was already done with, or the client went away: there is no one to tell.
+            return false;
+        }
     }
 
     /// <summary>The interim response's bytes; null if a header could break the message (a line break, or not ASCII).</summary>
