@@ -15,8 +15,10 @@ namespace Orleans.Uploads.Gateway.Bodies;
 /// </summary>
 public static class AppendBodyStreamer
 {
+    /// <param name="onCommitted">Told the upload's progress after each committed piece but the last (the IETF draft's progress 104s).</param>
     public static async Task<AppendOutcome> StreamAsync(
-        IAppendUploadGrain session, AppendRequest request, Stream body, BodyBuffers buffers, CancellationToken cancellationToken)
+        IAppendUploadGrain session, AppendRequest request, Stream body, BodyBuffers buffers, CancellationToken cancellationToken,
+        Func<AppendProgress, Task>? onCommitted = null)
     {
         var lease = Guid.NewGuid();
         var opened = false;
@@ -30,6 +32,7 @@ public static class AppendBodyStreamer
         {
             var first = !opened;
             opened = true;
+            var commit = Commits(last);
             var result = await session.AppendAsync(
                 new AppendPiece
                 {
@@ -37,7 +40,7 @@ public static class AppendBodyStreamer
                     Offset = first ? request.Offset : null,
                     BodyLength = first ? request.BodyLength : null,
                     DeclaredLength = first ? request.DeclaredLength : null,
-                    Commit = Commits(last),
+                    Commit = commit,
                     Last = last,
                 },
                 new ChunkPayload(piece));
@@ -45,6 +48,10 @@ public static class AppendBodyStreamer
             {
                 stored = progress;
                 ended = last ? progress : null;
+                if (onCommitted is not null && commit && !last)
+                {
+                    await onCommitted(progress);
+                }
             }
 
             return result;

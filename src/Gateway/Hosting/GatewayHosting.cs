@@ -7,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using Orleans.Uploads.Gateway.Access;
 using Orleans.Uploads.Gateway.Bodies;
 using Orleans.Uploads.Gateway.Health;
+using Orleans.Uploads.Gateway.Ietf;
 using Orleans.Uploads.Gateway.Limits;
 using Orleans.Uploads.Gateway.Problems;
 using Orleans.Uploads.Gateway.Telemetry;
@@ -70,10 +71,11 @@ public static class GatewayHosting
         services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) => cors.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(gateway.Value.AllowedOrigins)
             .AllowAnyMethod()
-            .WithHeaders([.. TusProtocol.RequestHeaders, UploadEndpoints.ChunkHashHeader, HeaderNames.Authorization, AccessSchemes.UploadTokenHeader])
-            .WithExposedHeaders([.. TusProtocol.ResponseHeaders, AccessSchemes.UploadTokenResponseHeader, HeaderNames.ContentRange, HeaderNames.AcceptRanges, HeaderNames.RetryAfter])
+            .WithHeaders([.. TusProtocol.RequestHeaders, .. IetfProtocol.RequestHeaders, UploadEndpoints.ChunkHashHeader, HeaderNames.Authorization, AccessSchemes.UploadTokenHeader])
+            .WithExposedHeaders([.. TusProtocol.ResponseHeaders, .. IetfProtocol.ResponseHeaders, AccessSchemes.UploadTokenResponseHeader, HeaderNames.ContentRange, HeaderNames.AcceptRanges, HeaderNames.RetryAfter])
             .SetPreflightMaxAge(CorsPreflightMaxAge)));
         services.AddCallerRateLimits();
+        services.AddIetfUploads();
         services.AddTrustedProxies();
         builder.AddGatewayTelemetry();
         return builder;
@@ -99,6 +101,7 @@ public static class GatewayHosting
         app.MapUploadEndpoints();
         app.MapVideoEndpoints();
         app.MapTusEndpoints();
+        app.MapIetfEndpoints();
         app.MapUploadHealth();
         app.MapGatewayTelemetry();
         return app;

@@ -275,7 +275,7 @@ public static class TusEndpoints
     }
 
     /// <summary>A client that sent only a media type gets the allowed extension for it (video/mp4 is .mp4, not .m4v).</summary>
-    private static string? AllowedExtensionFor(string contentType, UploadOptions options) =>
+    internal static string? AllowedExtensionFor(string contentType, UploadOptions options) =>
         options.EffectiveExtensions.FirstOrDefault(extension =>
             ContentTypes.TryGetContentType("upload" + extension, out var type) && string.Equals(type, contentType, StringComparison.OrdinalIgnoreCase));
 

@@ -18,6 +18,9 @@ public enum UploadProtocol
 
     /// <summary>The legacy single form post, <c>/api/videos/upload</c>.</summary>
     Legacy = 3,
+
+    /// <summary>IETF Resumable Uploads for HTTP (draft interop versions 5, 6 and 8), at <c>/files</c> and <c>/api/videos</c>.</summary>
+    Ietf = 4,
 }
 
 public static class UploadProtocolNames
@@ -28,6 +31,7 @@ public static class UploadProtocolNames
         UploadProtocol.Seed => "seed",
         UploadProtocol.Tus => "tus",
         UploadProtocol.Legacy => "legacy",
+        UploadProtocol.Ietf => "ietf",
         _ => "unknown",
     };
 }

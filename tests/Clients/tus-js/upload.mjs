@@ -3,7 +3,7 @@
 //
 //   [TUS_HEADERS=JSON] node upload.mjs --endpoint URL --file PATH --mode whole|chunked|parallel|resume
 //                                     [--chunk-size N] [--parallel N] [--abort-after-bytes N] [--upload-url URL] [--filename NAME]
-//                                     [--terminate-after-success]
+//                                     [--terminate-after-success] [--protocol tus-v1|ietf-draft-03|ietf-draft-05]
 //
 // whole     one POST, then the whole file in one PATCH (tus-js-client's default chunkSize, Infinity)
 // chunked   one POST, then PATCHes of --chunk-size bytes (5 MiB unless given)
@@ -18,6 +18,10 @@
 //
 // --abort-after-bytes N calls upload.abort() in onChunkComplete once the server has acknowledged at least N bytes:
 // no further request goes out, and the upload URL is printed with aborted: true, to be resumed with --mode resume.
+//
+// --protocol picks tus-js-client's protocol: tus 1.0 (tus-v1, the default), or the IETF resumable-upload draft at
+// interop version 5 (ietf-draft-03) or 6 (ietf-draft-05): Upload-Draft-Interop-Version and Upload-Complete instead
+// of Tus-Resumable, PATCH bodies as application/partial-upload (6) or untyped (5). parallel needs tus-v1.
 //
 // --terminate-after-success calls upload.abort(true) once the upload has finished: tus-js-client DELETEs the upload URL
 // (retrying what it deems retryable, 409 among them); how long that took is printed as terminateMilliseconds.
@@ -36,6 +40,7 @@ import { Upload, defaultOptions } from 'tus-js-client';
 
 const MiB = 1024 * 1024;
 const modes = ['whole', 'chunked', 'parallel', 'resume'];
+const protocols = ['tus-v1', 'ietf-draft-03', 'ietf-draft-05'];
 
 function fail(message, code = 1) {
   process.stderr.write(`upload.mjs: ${message}\n`);
@@ -55,6 +60,7 @@ try {
       'upload-url': { type: 'string' },
       filename: { type: 'string' },
       'terminate-after-success': { type: 'boolean' },
+      protocol: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -80,6 +86,9 @@ if (mode === 'resume' ? !args['upload-url'] : !args.endpoint) {
 if (mode !== 'resume' && args['upload-url']) fail('--upload-url only goes with --mode resume', 2);
 if (mode === 'whole' && args['chunk-size']) fail('--mode whole sends the file in one PATCH: no --chunk-size', 2);
 if (mode !== 'parallel' && args.parallel) fail('--parallel only goes with --mode parallel', 2);
+const protocol = args.protocol ?? 'tus-v1';
+if (!protocols.includes(protocol)) fail(`--protocol must be one of ${protocols.join(', ')}`, 2);
+if (mode === 'parallel' && protocol !== 'tus-v1') fail('--mode parallel needs --protocol tus-v1 (concatenation is tus only)', 2);
 
 let size;
 try {
@@ -132,6 +141,7 @@ const finished = new Promise((resolve, reject) => {
     uploadUrl: mode === 'resume' ? args['upload-url'] : null,
     chunkSize,
     headers,
+    protocol,
     retryDelays: [0, 200, 500],
     metadata: { filename, filetype: 'video/mp4' },
     // No URL storage: the caller keeps the upload URL and hands it back with --upload-url.

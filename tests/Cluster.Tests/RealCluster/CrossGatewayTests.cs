@@ -158,6 +158,49 @@ public sealed class CrossGatewayTests(UploadClusterFixture fixture, ITestOutputH
         }
     }
 
+    /// <summary>The IETF resumable-upload draft is on the same sessions: created through one gateway, resumed through the other.</summary>
+    [Fact]
+    public async Task An_ietf_draft_upload_created_on_one_gateway_resumes_and_completes_on_the_other()
+    {
+        var file = new SeededFile((2 * MiB) + 777, seed: 1_004);
+        var (a, b) = (fixture.Gateway(0).Http, fixture.Gateway(1).Http);
+        const int half = MiB;
+
+        using var created = await a.SendAsync(IetfRequest(HttpMethod.Post, "/files/", file.Bytes[..half], "video/mp4", ("Upload-Complete", "?0"), ("Upload-Metadata", "filename Y2x1c3Rlci5tcDQ=")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var location = created.Headers.Location!.OriginalString;
+
+        using var head = await b.SendAsync(IetfRequest(HttpMethod.Head, location, null, null));
+        Assert.Equal(HttpStatusCode.NoContent, head.StatusCode);
+        Assert.Equal(half.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Headers.GetValues("Upload-Offset").Single());
+
+        using var finished = await b.SendAsync(IetfRequest(
+            HttpMethod.Patch, location, file.Bytes[half..], "application/partial-upload", ("Upload-Offset", half.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Upload-Complete", "?1")));
+        Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        foreach (var gateway in new[] { a, b })
+        {
+            Assert.Equal(file.Sha256, SeededFile.Sha256Of(await gateway.GetByteArrayAsync(new Uri(location, UriKind.Relative))));
+        }
+    }
+
+    private static HttpRequestMessage IetfRequest(HttpMethod method, string path, byte[]? body, string? contentType, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Add("Upload-Draft-Interop-Version", "8");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType!);
+        }
+
+        return request;
+    }
+
     /// <summary>Both requests are on the wire before either answer is awaited.</summary>
     private static Task<ChunkAnswer[]> RaceAsync(Task<ChunkAnswer> first, Task<ChunkAnswer> second) => Task.WhenAll(first, second);
 }

@@ -6,25 +6,40 @@ namespace Orleans.Uploads.EndToEnd.Tests.Tus;
 
 /// <summary>
 /// The real <c>curl</c> binary against a gateway: tus requests with <c>-i</c> (status line and headers parsed from what curl
-/// prints, interim 100 Continue answers skipped) and downloads with <c>-o FILE -w '%{http_code}'</c>.
+/// prints, interim answers kept aside) and downloads with <c>-o FILE -w '%{http_code}'</c>. Every request carries
+/// <paramref name="protocolHeader"/>: tus 1.0.0's unless a test speaks another protocol (the resumable-upload draft's).
 /// </summary>
-public sealed class Curl(GatewayServer server, string workingDirectory)
+public sealed class Curl(GatewayServer server, string workingDirectory, string protocolHeader = "Tus-Resumable: 1.0.0")
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>curl's exit code for "operation timed out" (--max-time).</summary>
+    private const int CurlTimedOut = 28;
+
     /// <summary>
-    /// <c>curl -sS -i -X METHOD URL -H ... [--data-binary @FILE]</c> (<c>-I</c> for HEAD); every request names tus 1.0.0.
+    /// <c>curl -sS -i -X METHOD URL -H ... [--data-binary @FILE]</c> (<c>-I</c> for HEAD); every request names the protocol.
     /// </summary>
-    public async Task<CurlResponse> SendAsync(string method, string path, IReadOnlyDictionary<string, string>? headers = null, string? bodyFile = null)
+    public Task<CurlResponse> SendAsync(string method, string path, IReadOnlyDictionary<string, string>? headers = null, string? bodyFile = null) =>
+        SendAsync(method, path, headers, bodyFile, ["--max-time", "50"], cutOff: false);
+
+    /// <summary>
+    /// Like <see cref="SendAsync(string, string, IReadOnlyDictionary{string, string}?, string?)"/>, but the body goes at
+    /// <paramref name="bytesPerSecond"/> and curl gives up after <paramref name="seconds"/>: a request cut off mid-body
+    /// (curl's exit code 28), whose interim answers are all it printed.
+    /// </summary>
+    public Task<CurlResponse> SendCutOffAsync(string method, string path, IReadOnlyDictionary<string, string> headers, string bodyFile, int bytesPerSecond, int seconds) =>
+        SendAsync(method, path, headers, bodyFile, ["--limit-rate", bytesPerSecond.ToString(CultureInfo.InvariantCulture), "--max-time", seconds.ToString(CultureInfo.InvariantCulture)], cutOff: true);
+
+    private async Task<CurlResponse> SendAsync(string method, string path, IReadOnlyDictionary<string, string>? headers, string? bodyFile, string[] limits, bool cutOff)
     {
-        List<string> arguments = ["-sS", "--max-time", "50", method == "HEAD" ? "-I" : "-i"];
+        List<string> arguments = ["-sS", .. limits, method == "HEAD" ? "-I" : "-i"];
         if (method != "HEAD")
         {
             arguments.AddRange(["-X", method]);
         }
 
         arguments.Add(new Uri(server.BaseAddress, path).ToString());
-        arguments.AddRange(["-H", "Tus-Resumable: 1.0.0"]);
+        arguments.AddRange(["-H", protocolHeader]);
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             arguments.AddRange(["-H", $"{name}: {value}"]);
@@ -35,7 +50,7 @@ public sealed class Curl(GatewayServer server, string workingDirectory)
             arguments.AddRange(["--data-binary", "@" + bodyFile]);
         }
 
-        var run = await RunAsync(arguments);
+        var run = await RunAsync(arguments, cutOff ? CurlTimedOut : 0);
         return CurlResponse.Parse(run, $"--- {server.Process.Name} output ---\n{server.Process.Output}");
     }
 
@@ -61,10 +76,10 @@ public sealed class Curl(GatewayServer server, string workingDirectory)
         }
     }
 
-    private async Task<ClientRun> RunAsync(IReadOnlyList<string> arguments)
+    private async Task<ClientRun> RunAsync(IReadOnlyList<string> arguments, int expectedExitCode = 0)
     {
         var run = await ClientProcess.RunAsync("curl", arguments, workingDirectory, RunTimeout);
-        if (run.ExitCode != 0)
+        if (run.ExitCode != expectedExitCode)
         {
             Assert.Fail($"curl failed\n{run.Describe()}\n--- {server.Process.Name} output ---\n{server.Process.Output}");
         }
@@ -73,18 +88,24 @@ public sealed class Curl(GatewayServer server, string workingDirectory)
     }
 }
 
-/// <summary>The final answer of a <c>curl -i</c> run: status, headers (case-insensitive names), body, and the run itself for messages.</summary>
+/// <summary>
+/// The final answer of a <c>curl -i</c> run: status (0 when the request was cut off before one), headers
+/// (case-insensitive names), body, the interim (1xx) answers before it, and the run itself for messages.
+/// </summary>
 public sealed class CurlResponse
 {
-    private CurlResponse(int status, Dictionary<string, string> headers, string body, string context)
+    private CurlResponse(int status, Dictionary<string, string> headers, string body, string context, IReadOnlyList<CurlResponse> interim)
     {
         Status = status;
         Headers = headers;
         Body = body;
         Context = context;
+        Interim = interim;
     }
 
     public int Status { get; }
+
+    public IReadOnlyList<CurlResponse> Interim { get; }
 
     public IReadOnlyDictionary<string, string> Headers { get; }
 
@@ -108,8 +129,15 @@ public sealed class CurlResponse
     {
         var context = $"{run.Describe()}\n{serverOutput}";
         var rest = run.Stdout;
+        var interim = new List<CurlResponse>();
         while (true)
         {
+            if (rest.Length == 0 && interim.Count > 0)
+            {
+                // Cut off after its interim answers: no final one came.
+                return new CurlResponse(0, new Dictionary<string, string>(), "", context, interim);
+            }
+
             var end = rest.IndexOf("\r\n\r\n", StringComparison.Ordinal);
             var block = end < 0 ? rest : rest[..end];
             var lines = block.Split("\r\n");
@@ -121,11 +149,6 @@ public sealed class CurlResponse
             }
 
             rest = end < 0 ? "" : rest[(end + 4)..];
-            if (status is >= 100 and < 200)
-            {
-                continue;
-            }
-
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var line in lines.Skip(1))
             {
@@ -136,7 +159,13 @@ public sealed class CurlResponse
                 }
             }
 
-            return new CurlResponse(status, headers, rest, context);
+            if (status is >= 100 and < 200)
+            {
+                interim.Add(new CurlResponse(status, headers, "", context, []));
+                continue;
+            }
+
+            return new CurlResponse(status, headers, rest, context, interim);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Orleans.Uploads.Gateway.Tests.Abuse;
 /// <summary>
 /// Abuse table, content: an upload's first bytes must start like a container of its extension, for every protocol
 /// (seed chunks with chunk 0 sent last, tus PATCH, tus PATCH whose first request is shorter than the signature, tus
-/// creation-with-upload, the legacy form). Each row asserts the status and <c>code</c>, and that what had been accepted
+/// creation-with-upload, the legacy form, an IETF draft append). Each row asserts the status and <c>code</c>, and that what had been accepted
 /// stays intact: the refused bytes are not stored and the upload still takes the right ones.
 /// </summary>
 public sealed class ContentMismatchTable(GatewayFixture gateway) : IClassFixture<GatewayFixture>
@@ -24,7 +24,7 @@ public sealed class ContentMismatchTable(GatewayFixture gateway) : IClassFixture
     public static TheoryData<string, string, string> Rows()
     {
         var rows = new TheoryData<string, string, string>();
-        foreach (var protocol in new[] { "seed", "tus", "tus-split", "tus-creation-with-upload", "legacy" })
+        foreach (var protocol in new[] { "seed", "tus", "tus-split", "tus-creation-with-upload", "legacy", "ietf" })
         {
             foreach (var extension in UploadsExtensions)
             {
@@ -60,6 +60,9 @@ public sealed class ContentMismatchTable(GatewayFixture gateway) : IClassFixture
                 break;
             case "tus-creation-with-upload":
                 await TusCreationWithUploadAsync(extension, sent, refused);
+                break;
+            case "ietf":
+                await IetfAsync(extension, right, sent, refused);
                 break;
             default:
                 await LegacyAsync(extension, sent, refused);
@@ -188,6 +191,28 @@ public sealed class ContentMismatchTable(GatewayFixture gateway) : IClassFixture
 
         var videos = await _api.GetOkAsync($"/api/videos?projectId={project}");
         Assert.Equal(refused ? 0 : 1, videos.GetArrayLength());
+    }
+
+    /// <summary>One IETF draft append of the whole file (Upload-Complete: ?1); a refused one stores nothing and the right file still completes.</summary>
+    private async Task IetfAsync(string extension, byte[] right, byte[] sent, bool refused)
+    {
+        var ietf = new Ietf.IetfClient(gateway.Client, 8);
+        using var created = await ietf.CreateAsync(complete: false, body: null, headers: ("Upload-Metadata", TusClient.Metadata(("filename", "clip" + extension))));
+        var id = TusClient.IdOf(created);
+        using (var append = await ietf.AppendAsync(id, 0, sent, complete: true))
+        {
+            await AssertOutcomeAsync(append, HttpStatusCode.OK, refused);
+        }
+
+        if (refused)
+        {
+            using var head = await ietf.HeadAsync(id);
+            ietf.AssertState(head, 0, complete: false);
+            using var retried = await ietf.AppendAsync(id, 0, right, complete: true);
+            await HttpAssert.StatusAsync(retried, HttpStatusCode.OK);
+        }
+
+        Assert.Equal(refused ? right : sent, await _tus.DownloadAsync(id));
     }
 
     private static async Task AssertOutcomeAsync(HttpResponseMessage response, HttpStatusCode accepted, bool refused)

@@ -46,6 +46,7 @@ public sealed class QuotaTable(QuotaGatewayFixture gateway) : IClassFixture<Quot
         TusCreation,
         TusCreationWithoutLength,
         LegacyForm,
+        IetfCreation,
     }
 
     [Theory]
@@ -53,6 +54,7 @@ public sealed class QuotaTable(QuotaGatewayFixture gateway) : IClassFixture<Quot
     [InlineData(Route.TusCreation)]
     [InlineData(Route.TusCreationWithoutLength)]
     [InlineData(Route.LegacyForm)]
+    [InlineData(Route.IetfCreation)]
     public async Task Past_the_callers_quota_is_507_quota_exceeded_and_the_held_upload_stays_intact(Route route)
     {
         var held = TestData.RandomBytes(HeldSize, seed: 90 + (int)route);
@@ -153,6 +155,10 @@ public sealed class QuotaTable(QuotaGatewayFixture gateway) : IClassFixture<Quot
                     _stoppedPartWay = TusClient.IdOf(created);
                     return await tus.SendAsync(HttpMethod.Patch, TusClient.PathOf(_stoppedPartWay.Value), TusClient.Body(file), ("Upload-Offset", "0"));
                 }
+
+            case Route.IetfCreation:
+                // The whole file in the creation request: its length is known up front and refused before any byte.
+                return await new Ietf.IetfClient(gateway.Client, 8).CreateAsync(complete: true, file, headers: ("Upload-Metadata", TusClient.VideoMetadata));
 
             default:
                 return await _api.SendLegacyUploadAsync("over.mp4", file);

@@ -56,6 +56,17 @@ public sealed class SessionLogScopeTests(SessionLogScopeTests.LoggedGatewayFixtu
         AssertScope(stored, uploadId, "default", "tus");
     }
 
+    [Fact]
+    public async Task Ietf_draft_uploads_log_in_an_ietf_scope()
+    {
+        using var created = await new Ietf.IetfClient(gateway.Client, 8).CreateAsync(
+            complete: true, TestData.RandomBytes(300, seed: 74), headers: ("Content-Disposition", "attachment; filename=\"draft.mp4\""));
+        await HttpAssert.StatusAsync(created, System.Net.HttpStatusCode.Created);
+        var uploadId = Tus.TusClient.IdOf(created);
+
+        AssertScope(Single(uploadId, $"Upload session {uploadId} stored up to byte 300"), uploadId, "default", "ietf");
+    }
+
     private FakeLogRecord Single(Guid uploadId, string message) =>
         Assert.Single(gateway.Logs.GetSnapshot(), r => r.Message == message && r.Message.Contains(uploadId.ToString(), StringComparison.Ordinal));
 
