@@ -22,7 +22,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
 
         var tables = await Sql.RowsAsync(database, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
         Assert.Equal(
-            ["orleans_grain_state", "orleans_membership", "orleans_membership_version", "orleans_reminders", "orleansquery", "uploads_schema_migrations"],
+            ["orleans_grain_state", "orleans_membership", "orleans_membership_version", "orleans_reminders", "orleansquery", "upload_chunks", "upload_sessions", "uploads_schema_migrations", "videos"],
             tables);
 
         var keys = await Sql.RowsAsync(database, "SELECT querykey FROM orleansquery ORDER BY 1");
@@ -30,7 +30,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         Assert.Equal(required.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
 
         var migrations = await Sql.RowsAsync(database, "SELECT version || ' ' || name FROM uploads_schema_migrations ORDER BY version");
-        Assert.Equal(["1 0001_orleans_query", "2 0002_membership", "3 0003_grain_state", "4 0004_reminders"], migrations);
+        Assert.Equal(["1 0001_orleans_query", "2 0002_membership", "3 0003_grain_state", "4 0004_reminders", "5 0005_upload_catalog"], migrations);
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         await Task.WhenAll(applying);
 
         var applied = first.Messages.Concat(second.Messages).Count(message => message.Contains("applied migration", StringComparison.Ordinal));
-        Assert.Equal(4, applied);
-        Assert.Equal(4, await Sql.ScalarAsync<long>(database, "SELECT count(*) FROM uploads_schema_migrations"));
+        Assert.Equal(5, applied);
+        Assert.Equal(5, await Sql.ScalarAsync<long>(database, "SELECT count(*) FROM uploads_schema_migrations"));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         }
 
         await applying;
-        Assert.Equal(4L, await Sql.ScalarAsync<long>(database, "SELECT count(*) FROM uploads_schema_migrations"));
+        Assert.Equal(5L, await Sql.ScalarAsync<long>(database, "SELECT count(*) FROM uploads_schema_migrations"));
     }
 
     [Fact]
