@@ -30,7 +30,7 @@ public sealed class CompletionTests(UploadClusterFixture cluster) : IClassFixtur
         Assert.Equal("match.webm", video.OriginalName);
         Assert.Equal(session.GetPrimaryKey().ToString("N") + ".webm", video.Filename);
         Assert.Equal(webm.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(cluster.FinalDirectory, video.Filename)))));
-        Assert.Contains(await cluster.Grains.GetGrain<IProjectVideosGrain>("project-a").ListAsync(), v => v.Id == video.Id);
+        Assert.Contains((await cluster.Catalog.ListVideosAsync("project-a", null, 100, default)).Videos, v => v.Id == video.Id);
         Assert.Equal(UploadErrorCode.UploadCompleted, (await session.PutChunkAsync(0, webm.Chunk(0), null)).Code());
     }
 

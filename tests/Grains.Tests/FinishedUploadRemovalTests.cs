@@ -4,7 +4,7 @@ using Orleans.Uploads.Grains.Videos;
 
 namespace Orleans.Uploads.Grains.Tests;
 
-/// <summary>tus termination of a finished upload removes its video (listing, file, record) and the session itself.</summary>
+/// <summary>tus termination of a finished upload removes its video (its row in the videos table, file, record) and the session itself.</summary>
 public sealed class FinishedUploadRemovalTests(UploadClusterFixture cluster) : IClassFixture<UploadClusterFixture>
 {
     private readonly TestFile _file = new(150_000, seed: 41);
@@ -22,24 +22,23 @@ public sealed class FinishedUploadRemovalTests(UploadClusterFixture cluster) : I
 
         Assert.True(terminated.IsSuccess, terminated.Error?.Detail);
         Assert.Null(await cluster.Grains.GetGrain<IVideoGrain>(session.Id).GetAsync());
-        Assert.DoesNotContain(await cluster.Grains.GetGrain<IProjectVideosGrain>("removal").ListAsync(), v => v.Id == session.Id);
+        Assert.DoesNotContain((await cluster.Catalog.ListVideosAsync("removal", null, 100, default)).Videos, v => v.Id == session.Id);
         Assert.False(File.Exists(stored));
         Assert.Equal(UploadErrorCode.UploadNotFound, (await session.GetAsync()).Code());
         Assert.Equal(UploadErrorCode.UploadNotFound, (await session.Life.TerminateAsync()).Code());
     }
 
     [Fact]
-    public async Task A_scan_verdict_for_a_video_no_longer_listed_does_not_list_it_again()
+    public async Task A_scan_verdict_for_a_removed_video_does_not_list_it_again()
     {
         var session = await CompletedAsync("verdict-late.mp4", "removal-late");
-        var projectVideos = cluster.Grains.GetGrain<IProjectVideosGrain>("removal-late");
-        var record = (await cluster.Grains.GetGrain<IVideoGrain>(session.Id).GetAsync())!;
+        var video = cluster.Grains.GetGrain<IVideoGrain>(session.Id);
+        Assert.Contains((await cluster.Catalog.ListVideosAsync("removal-late", null, 100, default)).Videos, v => v.Id == session.Id);
 
-        // A removal cut short after unlisting: the video grain still has its record when the verdict arrives.
-        await projectVideos.RemoveAsync(session.Id);
-        await projectVideos.UpdateAsync(record with { ScanStatus = "clean" });
+        await session.Life.TerminateAsync();
+        await video.SetScanStatusAsync("clean", null);
 
-        Assert.DoesNotContain(await projectVideos.ListAsync(), v => v.Id == session.Id);
+        Assert.DoesNotContain((await cluster.Catalog.ListVideosAsync("removal-late", null, 100, default)).Videos, v => v.Id == session.Id);
     }
 
     [Fact]

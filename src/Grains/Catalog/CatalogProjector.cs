@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace Orleans.Uploads.Grains.Catalog;
 
@@ -8,8 +10,8 @@ namespace Orleans.Uploads.Grains.Catalog;
 /// Pending rows are coalesced by identity (a session's latest revision wins; a chunk or video's latest change wins), so
 /// a busy upload costs one row per flush, not one per chunk write.
 /// Hazards: the database may be down for long. Grain calls never see that: a failed batch is merged back under anything
-/// newer and retried with doubling delays (this loop, not a Polly pipeline, because each attempt must pick up the rows
-/// that arrived meanwhile). Memory is bounded by <see cref="MaxPendingRows"/>: past it, chunk rows are dropped (session and
+/// newer and retried with exponential backoff and jitter (a Polly pipeline; each attempt takes up whatever is pending
+/// then, so rows that arrived during the outage go in the same retry). Memory is bounded by <see cref="MaxPendingRows"/>: past it, chunk rows are dropped (session and
 /// video rows, one per upload, are kept) and logged; the next activation of the upload, or the rebuild command, writes
 /// them again from grain state. A silo that dies loses what it had pending; the same repair applies.
 /// </summary>
@@ -22,6 +24,15 @@ public sealed partial class CatalogProjector(IUploadCatalog catalog, ILogger<Cat
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ResiliencePipeline _retries = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    {
+        ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+        MaxRetryAttempts = int.MaxValue,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = FlushInterval,
+        MaxDelay = MaxRetryDelay,
+    }).Build();
     private Pending _pending = new();
     private Task? _loop;
     private bool _dropping;
@@ -91,7 +102,14 @@ public sealed partial class CatalogProjector(IUploadCatalog catalog, ILogger<Cat
 
         // One last try, briefly, so a clean shutdown does not leave the last quarter second to the repair.
         using var last = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        await FlushOnceAsync(last.Token);
+        try
+        {
+            await FlushOnceAsync(last.Token);
+        }
+        catch (Exception)
+        {
+            // Logged; what is lost here is repaired by the next activation or rebuild-tables.
+        }
         _stopping.Dispose();
     }
 
@@ -99,26 +117,22 @@ public sealed partial class CatalogProjector(IUploadCatalog catalog, ILogger<Cat
 
     private async Task RunAsync()
     {
-        var delay = FlushInterval;
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await _wake.WaitAsync(delay, _stopping.Token);
+                await _wake.WaitAsync(FlushInterval, _stopping.Token);
+                await _retries.ExecuteAsync(static (projector, token) => projector.FlushOnceAsync(token), this, _stopping.Token);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 return;
             }
-
-            delay = await FlushOnceAsync(_stopping.Token)
-                ? FlushInterval
-                : TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, Math.Max(delay.Ticks * 2, FlushInterval.Ticks * 4)));
         }
     }
 
-    /// <summary>Writes what is pending; false when the database refused it (the rows are queued again).</summary>
-    private async Task<bool> FlushOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Writes what is pending; on failure the rows are queued again (under anything newer) and the failure thrown.</summary>
+    private async ValueTask FlushOnceAsync(CancellationToken cancellationToken)
     {
         Pending batch;
         lock (_gate)
@@ -128,7 +142,7 @@ public sealed partial class CatalogProjector(IUploadCatalog catalog, ILogger<Cat
                 // Nothing queued since the last commit: a waiter has nothing to wait for.
                 _pending.Written.TrySetResult();
                 _pending = new Pending();
-                return true;
+                return;
             }
 
             batch = _pending;
@@ -143,18 +157,20 @@ public sealed partial class CatalogProjector(IUploadCatalog catalog, ILogger<Cat
             {
                 _dropping = false;
             }
-
-            return true;
         }
         catch (Exception ex)
         {
-            LogWriteFailed(ex, batch.Count);
+            if (ex is not OperationCanceledException)
+            {
+                LogWriteFailed(ex, batch.Count);
+            }
+
             lock (_gate)
             {
                 _pending.MergeOlder(batch);
             }
 
-            return false;
+            throw;
         }
     }
 

@@ -119,8 +119,6 @@ public sealed partial class UploadSessionGrain
             FileHash = fileHash,
             MetadataJson = _state.MetadataJson,
         });
-        await GrainFactory.GetGrain<IProjectVideosGrain>(ProjectIds.OrDefault(video.ProjectId)).AddAsync(video);
-
         _state.Status = UploadStatus.Completed;
         _state.CompletedAt = video.CreatedAt;
         _state.FileHash = fileHash;

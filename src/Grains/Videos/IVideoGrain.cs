@@ -11,28 +11,10 @@ public interface IVideoGrain : IGrainWithGuidKey
     [Alias("Get")]
     Task<VideoRecord?> GetAsync();
 
-    /// <summary>The scan's verdict (or its failure), recorded on the video and its project's listing.</summary>
+    /// <summary>The scan's verdict (or its failure), recorded on the video and its row in the videos table.</summary>
     [Alias("SetScanStatus")]
     Task SetScanStatusAsync(string status, string? detail);
-    /// <summary>Removes the video: from its project's list, its file, then its record. Idempotent.</summary>
+    /// <summary>Removes the video: its row in the videos table, its file, then its record. Idempotent.</summary>
     [Alias("Remove")]
     Task RemoveAsync();
-}
-
-/// <summary>The videos of one project, so a project's list is one call.</summary>
-[Alias("uploads.IProjectVideosGrain")]
-public interface IProjectVideosGrain : IGrainWithStringKey
-{
-    [Alias("Add")]
-    Task AddAsync(VideoRecord record);
-
-    /// <summary>Replaces the listed record of the same video (its scan status changed); a video not listed stays unlisted.</summary>
-    [Alias("Update")]
-    Task UpdateAsync(VideoRecord record);
-
-    [Alias("List")]
-    Task<IReadOnlyList<VideoRecord>> ListAsync();
-
-    [Alias("Remove")]
-    Task RemoveAsync(Guid videoId);
 }

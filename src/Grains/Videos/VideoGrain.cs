@@ -10,8 +10,8 @@ namespace Orleans.Uploads.Grains.Videos;
 
 /// <summary>
 /// One finished video's record. After each durable write its row in the seed's videos table follows through the silo's
-/// <see cref="CatalogProjector"/> (registration and removal wait briefly for it, so the upload's "completed" or its
-/// removal is acknowledged with the table already agreeing; see <see cref="VideoGrain.ProjectAsync"/>).
+/// <see cref="CatalogProjector"/>, and every change waits briefly for it: the upload's "completed", its removal and a
+/// scan verdict are acknowledged with the table already agreeing (see <see cref="VideoGrain.ProjectAsync"/>).
 /// </summary>
 [GrainType("video")]
 public sealed class VideoGrain(
@@ -31,7 +31,7 @@ public sealed class VideoGrain(
 
         video.State = record with { ScanStatus = scanning.Value.Enabled ? ScanStatus.Pending : ScanStatus.Unscanned };
         await video.WriteStateAsync();
-        await ProjectAsync(new VideoChange(record.Id, VideoRows.Of(video.State)), waitForCommit: true);
+        await ProjectAsync(new VideoChange(record.Id, VideoRows.Of(video.State)));
         await StartScanIfPendingAsync(video.State);
         return video.State;
     }
@@ -47,8 +47,7 @@ public sealed class VideoGrain(
 
         video.State = current with { ScanStatus = status, ScanDetail = detail };
         await video.WriteStateAsync();
-        await ProjectAsync(new VideoChange(current.Id, VideoRows.Of(video.State)), waitForCommit: false);
-        await GrainFactory.GetGrain<IProjectVideosGrain>(ProjectIds.OrDefault(current.ProjectId)).UpdateAsync(video.State);
+        await ProjectAsync(new VideoChange(current.Id, VideoRows.Of(video.State)));
     }
 
     private Task StartScanIfPendingAsync(VideoRecord record) => record.ScanStatus == ScanStatus.Pending
@@ -62,19 +61,19 @@ public sealed class VideoGrain(
             return;
         }
 
-        // The record goes last: a removal cut short is finished by the next call, which still knows what to remove.
-        await GrainFactory.GetGrain<IProjectVideosGrain>(ProjectIds.OrDefault(existing.ProjectId)).RemoveAsync(existing.Id);
+        // The row goes first, so no listing names a video whose record is gone; the record goes last, so a removal cut
+        // short is finished by the next call, which still knows what to remove.
+        await ProjectAsync(new VideoChange(existing.Id, Row: null));
         await store.DeleteAsync(existing.Filename);
         await video.ClearStateAsync();
-        await ProjectAsync(new VideoChange(existing.Id, Row: null), waitForCommit: true);
     }
 
     /// <summary>
-    /// Hands the row (or its deletion) to the projector; a registration or removal then waits at most two seconds for the
-    /// commit, a failure only delaying the row. An activation re-projects its record, so a silo killed before its flush
+    /// Hands the row (or its deletion) to the projector, then waits at most two seconds for the commit, a failure only
+    /// delaying the row. An activation re-projects its record, so a silo killed before its flush
     /// is repaired when the video is next touched (and by rebuild-tables). Hosts without a catalog skip all this.
     /// </summary>
-    private async Task ProjectAsync(VideoChange change, bool waitForCommit)
+    private async Task ProjectAsync(VideoChange change)
     {
         if (ServiceProvider.GetService<CatalogProjector>() is not { } projector)
         {
@@ -82,10 +81,7 @@ public sealed class VideoGrain(
         }
 
         projector.Enqueue(change);
-        if (waitForCommit)
-        {
-            await projector.WaitWrittenAsync(TimeSpan.FromSeconds(2));
-        }
+        await projector.WaitWrittenAsync(TimeSpan.FromSeconds(2));
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using Orleans.Uploads.Grains.Catalog;
+using Orleans.Uploads.Hosting.Catalog;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Orleans.Uploads.Harness;
@@ -19,6 +21,11 @@ public class UploadClusterFixture : IAsyncLifetime
     public string TempDirectory => Data.Combine("temp");
 
     public string FinalDirectory => Data.Combine("final");
+
+    /// <summary>The seed's tables the silos keep (SQLite next to the grain state), to read what they wrote.</summary>
+    public IUploadCatalog Catalog => _catalog ??= new SqliteUploadCatalog(Path.Combine(Data.Combine("state"), CatalogLocation.DefaultFileName));
+
+    private IUploadCatalog? _catalog;
 
     public async Task InitializeAsync()
     {
