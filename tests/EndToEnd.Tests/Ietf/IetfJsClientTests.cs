@@ -35,7 +35,7 @@ public sealed class IetfJsClientTests(ITestOutputHelper output)
         var result = await client.UploadAsync(file, "whole", "draft.mp4", "--protocol", protocol);
         Log(clock, $"uploaded: {result.RequestSummary}");
 
-        AssertFinished(result, file, client);
+        client.AssertFinished(result, file);
         Assert.Equal(1, result.RequestCount("POST"));
         Assert.Equal(1, result.RequestCount("PATCH"));
         var head = await IetfHead.OfAsync(server, result.Url, interop);
@@ -57,7 +57,7 @@ public sealed class IetfJsClientTests(ITestOutputHelper output)
         var result = await client.UploadAsync(file, "chunked", "chunks.mp4", "--protocol", protocol, "--chunk-size", Bytes(5 * MiB));
         Log(clock, $"uploaded: {result.RequestSummary}");
 
-        AssertFinished(result, file, client);
+        client.AssertFinished(result, file);
         Assert.Equal(1, result.RequestCount("POST"));
         Assert.Equal(3, result.RequestCount("PATCH"));
         await new TusHttp(server).AssertDownloadsAsync(result.Url, file);
@@ -84,22 +84,13 @@ public sealed class IetfJsClientTests(ITestOutputHelper output)
         var resumed = await client.ResumeAsync(file, aborted.Url, "--protocol", protocol);
         Log(clock, $"resumed from {resumed.FirstPatchOffset}: {resumed.RequestSummary}");
 
-        AssertFinished(resumed, file, client);
+        client.AssertFinished(resumed, file);
         Assert.Equal(aborted.Url, resumed.Url);
         Assert.Equal(0, resumed.RequestCount("POST"));
         Assert.Equal(1, resumed.RequestCount("HEAD"));
         Assert.Equal(1, resumed.RequestCount("PATCH"));
         Assert.Equal(4 * MiB, resumed.FirstPatchOffset);
         await new TusHttp(server).AssertDownloadsAsync(resumed.Url, file);
-    }
-
-    private static void AssertFinished(TusJsResult result, RandomFile file, TusJsClient client)
-    {
-        var context = $"{result.Run?.Describe()}\n{client.ServerOutput}";
-        Assert.False(result.Aborted, context);
-        Assert.True(result.Retries == 0, "the client had to retry:\n" + context);
-        Assert.Equal(file.Size, result.BytesUploaded);
-        Assert.Matches("^http://127\\.0\\.0\\.1:[0-9]+/files/[0-9a-f]{32}$", result.Url);
     }
 
     private void Log(Stopwatch clock, string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:F1}s {what}");

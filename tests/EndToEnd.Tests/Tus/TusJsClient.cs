@@ -85,6 +85,19 @@ public sealed class TusJsClient(GatewayServer server, IReadOnlyDictionary<string
         }
     }
 
+    /// <summary>
+    /// Asserts a run ended with the whole file acknowledged, not aborted, with no retry, at an upload URL of this gateway;
+    /// a failure shows the client's run and the server's output.
+    /// </summary>
+    public void AssertFinished(TusJsResult result, RandomFile file)
+    {
+        var context = $"{result.Run?.Describe()}\n{ServerOutput}";
+        Assert.False(result.Aborted, context);
+        Assert.True(result.Retries == 0, "the client had to retry:\n" + context);
+        Assert.Equal(file.Size, result.BytesUploaded);
+        Assert.Matches("^http://127\\.0\\.0\\.1:[0-9]+/files/[0-9a-f]{32}$", result.Url);
+    }
+
     public string ServerOutput => $"--- {server.Process.Name} output ---\n{server.Process.Output}";
 }
 

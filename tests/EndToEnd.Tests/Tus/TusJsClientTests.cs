@@ -33,7 +33,7 @@ public sealed class TusJsClientTests(ITestOutputHelper output)
         var result = await client.UploadAsync(file, "whole", "holiday.mp4");
         Log(clock, $"uploaded: {result.RequestSummary}");
 
-        AssertFinished(result, file, client);
+        client.AssertFinished(result, file);
         Assert.Equal(1, result.RequestCount("POST"));
         Assert.Equal(1, result.RequestCount("PATCH"));
         Assert.Equal(0, result.FirstPatchOffset);
@@ -87,7 +87,7 @@ public sealed class TusJsClientTests(ITestOutputHelper output)
         var result = await client.UploadAsync(file, "chunked", "chunks.mkv", "--chunk-size", Bytes(5 * MiB));
         Log(clock, $"uploaded: {result.RequestSummary}");
 
-        AssertFinished(result, file, client);
+        client.AssertFinished(result, file);
         Assert.Equal(1, result.RequestCount("POST"));
         Assert.Equal(file.ChunkCount(5 * MiB), result.RequestCount("PATCH"));
         Assert.Equal(6, result.RequestCount("PATCH"));
@@ -131,7 +131,7 @@ public sealed class TusJsClientTests(ITestOutputHelper output)
         // 3. A new client process with only the stored URL: HEAD, then one PATCH from the server's offset, no new upload.
         var resumed = await client.ResumeAsync(file, aborted.Url);
         Log(clock, $"resumed from {resumed.FirstPatchOffset}: {resumed.RequestSummary}");
-        AssertFinished(resumed, file, client);
+        client.AssertFinished(resumed, file);
         Assert.Equal(aborted.Url, resumed.Url);
         Assert.Equal(0, resumed.RequestCount("POST"));
         Assert.Equal(1, resumed.RequestCount("HEAD"));
@@ -160,7 +160,7 @@ public sealed class TusJsClientTests(ITestOutputHelper output)
         Log(clock, $"uploaded: {result.RequestSummary}");
 
         // Four partial uploads (POST + one PATCH each), then the final POST with Upload-Concat.
-        AssertFinished(result, file, client);
+        client.AssertFinished(result, file);
         Assert.Equal(5, result.RequestCount("POST"));
         Assert.Equal(4, result.RequestCount("PATCH"));
 
@@ -176,15 +176,6 @@ public sealed class TusJsClientTests(ITestOutputHelper output)
 
         await http.AssertDownloadsAsync(result.Url, file);
         Log(clock, "downloaded");
-    }
-
-    private static void AssertFinished(TusJsResult result, RandomFile file, TusJsClient client)
-    {
-        var context = $"{result.Run?.Describe()}\n{client.ServerOutput}";
-        Assert.False(result.Aborted, context);
-        Assert.True(result.Retries == 0, "the client had to retry:\n" + context);
-        Assert.Equal(file.Size, result.BytesUploaded);
-        Assert.Matches("^http://127\\.0\\.0\\.1:[0-9]+/files/[0-9a-f]{32}$", result.Url);
     }
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
