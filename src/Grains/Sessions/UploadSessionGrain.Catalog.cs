@@ -6,8 +6,8 @@ namespace Orleans.Uploads.Grains.Sessions;
 
 /// <summary>
 /// The session's rows in the seed's tables (upload_sessions, upload_chunks), projected after each durable write through
-/// the silo's <see cref="CatalogProjector"/>: the diff between the last projected state and the written one (new chunk
-/// rows, see <see cref="SessionRows"/>), plus the session row at its revision. On activation an existing state is
+/// the silo's <see cref="CatalogProjector"/>: the diff between the state durable before the write and the written one
+/// (new chunk rows, see <see cref="SessionRows"/>), plus the session row at its revision. On activation an existing state is
 /// projected whole, which repairs rows a killed silo never flushed. Terminal transitions wait, briefly and bounded, for
 /// the rows to commit, so a platform told "completed" can join against them at once; a database that is down only
 /// delays the rows (logged), never the upload.
@@ -19,8 +19,6 @@ public sealed partial class UploadSessionGrain
     private static readonly TimeSpan TerminalRowsWait = TimeSpan.FromSeconds(2);
 
     private CatalogProjector? _projector;
-    private UploadSessionState? _projected;
-    private UploadRow? _lastRow;
 
     /// <summary>Verified hashes of chunks stored since the last projection (the client's X-Chunk-Hash or computed).</summary>
     private readonly Dictionary<int, string> _chunkHashes = [];
@@ -36,8 +34,6 @@ public sealed partial class UploadSessionGrain
         }
 
         projector.Enqueue(row, SessionRows.Chunks(UploadId, _state, _ => null));
-        _projected = _state.Clone();
-        _lastRow = row;
     }
 
     /// <summary>Remembers a stored chunk's verified sha256 for its row (called when its bit is set).</summary>
@@ -49,17 +45,15 @@ public sealed partial class UploadSessionGrain
         }
     }
 
-    /// <summary>Called after each durable write with what was written.</summary>
-    private async Task ProjectWrittenAsync(UploadSessionState written)
+    /// <summary>
+    /// Called after each durable write with the state durable before it and what was written. The rows are queued before
+    /// this returns its task; only the wait of a terminal transition is asynchronous.
+    /// </summary>
+    private async Task ProjectWrittenAsync(UploadSessionState? previous, UploadSessionState written)
     {
-        if (Projector is not { } projector)
-        {
-            return;
-        }
-
-        var previous = _projected;
-        var row = SessionRows.Upload(UploadId, written) ?? (_lastRow is { } last ? SessionRows.Removal(last, written.Revision) : null);
-        if (row is null)
+        var before = previous is { Status: not UploadStatus.None } ? SessionRows.Upload(UploadId, previous) : null;
+        if (Projector is not { } projector
+            || (SessionRows.Upload(UploadId, written) ?? (before is { } last ? SessionRows.Removal(last, written.Revision) : null)) is not { } row)
         {
             return;
         }
@@ -72,10 +66,7 @@ public sealed partial class UploadSessionGrain
             _chunkHashes.Remove(chunk.ChunkNumber);
         }
 
-        var wasStatus = _lastRow?.Status;
-        _projected = written;
-        _lastRow = row;
-        if (row.Status != wasStatus && IsTerminal(row.Status) && !await projector.WaitWrittenAsync(TerminalRowsWait))
+        if (row.Status != before?.Status && IsTerminal(row.Status) && !await projector.WaitWrittenAsync(TerminalRowsWait))
         {
             LogTerminalRowsLate(UploadId, row.Status);
         }

@@ -118,10 +118,12 @@ public sealed partial class UploadSessionGrain : Grain,
             throw;
         }
 
-        MeterDurableWrite(_durable, written); // before ReportTally, which moves _durable on to written
+        // Metrics and rows compare with the state durable before this write: both before ReportTally, which moves _durable on.
+        MeterDurableWrite(_durable, written);
+        var projected = ProjectWrittenAsync(_durable, written);
         ReportTally(written);
         NotifyWatchers(written);
-        await ProjectWrittenAsync(written);
+        await projected;
     }
 
     /// <summary>
