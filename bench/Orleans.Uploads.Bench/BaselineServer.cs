@@ -5,7 +5,8 @@ namespace Orleans.Uploads.Bench;
 /// <summary>
 /// The ceiling to compare against: one HTTP/1.1 request body streamed by Kestrel straight into a file, 1 MiB at a
 /// time, with one fsync at the end (the least a server can do for the same durability as the service's
-/// per-chunk fsync; <c>?fsync=0</c> skips it). No framework beyond routing, no logging.
+/// per-chunk fsync; <c>?fsync=0</c> skips it). No framework beyond routing, no logging. It also serves the tus
+/// stand-in of <see cref="TusBaselineEndpoints"/> (what the tus scenarios are compared with).
 /// Runs in its own process (the bench executable's <c>baseline-server</c> mode) so its CPU and RSS are its own.
 /// </summary>
 public static class BaselineServer
@@ -61,6 +62,7 @@ public static class BaselineServer
 
             return Results.Text(total.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
+        app.MapTusBaseline(root);
         await app.RunAsync(cancellationToken);
         return 0;
     }

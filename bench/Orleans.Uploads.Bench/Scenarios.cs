@@ -40,6 +40,10 @@ public static class Scenarios
     [
         new("baseline", "Raw Kestrel: the whole file as one PUT, body streamed to a file, one fsync at the end (bench baseline-server process)",
             ScenarioKind.Throughput, Shape.Baseline, Defaults, BaselineUpload(fsync: true), BaselineName: null),
+        new("tusbase-5mib", "tusdotnet-shaped stand-in (baseline-server /files/): tus creation + sequential 5 MiB PATCHes straight to a file, no fsync, no hash",
+            ScenarioKind.Throughput, Shape.Baseline, Defaults, TusBaselineUpload(5 * Sizes.MiB), BaselineName: null),
+        new("tusbase-whole", "tusdotnet-shaped stand-in: tus creation + one PATCH with the whole file, no fsync, no hash",
+            ScenarioKind.Throughput, Shape.Baseline, Defaults, TusBaselineUpload(null), BaselineName: null),
         new("seed-1", "Seed API, 5 MiB chunks, 1 in flight, standalone gateway (silo in process)",
             ScenarioKind.Throughput, Shape.Standalone, Defaults, SeedUpload(inFlight: 1)),
         new("seed-3", "Seed API, 5 MiB chunks, 3 in flight, standalone gateway (silo in process)",
@@ -49,9 +53,9 @@ public static class Scenarios
         new("cluster-3", "Seed API, 5 MiB chunks, 3 in flight, gateway (client mode) + separate silo process",
             ScenarioKind.Throughput, Shape.Cluster, Defaults, SeedUpload(inFlight: 3)),
         new("tus-5mib", "tus 1.0.0, sequential 5 MiB PATCHes, standalone gateway",
-            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusUpload(5 * Sizes.MiB)),
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusUpload(5 * Sizes.MiB), BaselineName: "tusbase-5mib"),
         new("tus-whole", "tus 1.0.0, one PATCH with the whole file, standalone gateway",
-            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusUpload(null)),
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusUpload(null), BaselineName: "tusbase-whole"),
         new("many", "Many small uploads: 1 MiB sessions (initiate + one chunk PUT) with 32 clients in flight, standalone gateway",
             ScenarioKind.ManySmall, Shape.Standalone, Defaults),
         new("memory", "3 whole-file uploads at once (seed API, 3 in flight each), standalone gateway: peak RSS",
@@ -67,7 +71,7 @@ public static class Scenarios
     ];
 
     public static IReadOnlyList<string> DefaultNames { get; } =
-        ["baseline", "seed-1", "seed-3", "cluster-1", "cluster-3", "tus-5mib", "tus-whole", "many", "memory", "gc", "baseline-nofsync", "seed-3-nofsync"];
+        ["baseline", "tusbase-5mib", "tusbase-whole", "seed-1", "seed-3", "cluster-1", "cluster-3", "tus-5mib", "tus-whole", "many", "memory", "gc", "baseline-nofsync", "seed-3-nofsync"];
 
     public static IReadOnlyList<string> ExtraNames { get; } = [.. All.Select(s => s.Name).Except(DefaultNames)];
 
@@ -95,6 +99,12 @@ public static class Scenarios
         var name = $"run-{context.Run}.bin";
         await context.Client.BaselineAsync(context.File, context.Length, name, fsync, cancellationToken);
         return Path.Combine(context.Servers.DataDirectory, "received", name);
+    };
+
+    private static Func<UploadContext, CancellationToken, Task<string>> TusBaselineUpload(int? patchSize) => async (context, cancellationToken) =>
+    {
+        var id = await context.Client.TusAsync(context.File, context.Length, patchSize, cancellationToken);
+        return TusBaselineEndpoints.PathOf(Path.Combine(context.Servers.DataDirectory, "received"), id);
     };
 
     private static Func<UploadContext, CancellationToken, Task<string>> SeedUpload(int inFlight) => async (context, cancellationToken) =>
