@@ -35,11 +35,15 @@ public sealed partial class FileSystemStore
 
         // After the open (a missing file is not a disk question), before any byte: a refusal never leaves half a write.
         _floor.Admit(data.Length);
-        await RandomAccess.WriteAsync(handle, data, offset, cancellationToken).ConfigureAwait(false);
-        if (_flushToDisk)
+        if (!_flushToDisk)
         {
-            DataFlush.Flush(handle);
+            await RandomAccess.WriteAsync(handle, data, offset, cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        // Durable at once: the page cache would only be churned, so the bytes skip it where the file system allows.
+        await DirectWrites.WriteAsync(handle, data, offset, cancellationToken).ConfigureAwait(false);
+        DataFlush.Flush(handle);
     }
 
     public async Task ConcatenateAsync(Guid uploadId, IReadOnlyList<Guid> parts, CancellationToken cancellationToken = default)
