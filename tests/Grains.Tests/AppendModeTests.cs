@@ -86,6 +86,23 @@ public sealed class AppendModeTests(UploadClusterFixture cluster) : IClassFixtur
     }
 
     [Fact]
+    public async Task Bytes_a_superseded_lease_wrote_uncommitted_leave_no_trace_in_the_file_hash()
+    {
+        // The running hash takes every piece in as it is written, committed or not; the other bytes written at 50,000
+        // here are dropped with their lease, and the hash must drop them too.
+        var session = await StartAsync(_file.Bytes.Length);
+        var first = await session.LeaseAsync(0);
+        await session.AppendAsync(first, Slice(0, 50_000), commit: true);
+        await session.AppendAsync(first, new ChunkPayload(new byte[30_000]), commit: false);
+
+        var second = await session.LeaseAsync(50_000);
+        var done = await session.AppendAsync(second, Slice(50_000, 100_000), commit: true, last: true);
+
+        Assert.Equal(UploadStatus.Completed, done.Value!.Status);
+        Assert.Equal(_file.Sha256, (await session.SnapshotAsync()).FileHash);
+    }
+
+    [Fact]
     public async Task A_deferred_length_is_declared_at_the_end_and_completes_the_upload()
     {
         var session = await StartAsync(null);

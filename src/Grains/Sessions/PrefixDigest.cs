@@ -19,7 +19,8 @@ public sealed class PrefixDigest(Func<long, Stream> openAt) : IDisposable
     private long _position;
 
     /// <summary>
-    /// Extends the hash to <paramref name="storedEnd"/> (every byte below it is durable). <paramref name="held"/>, the
+    /// Extends the hash to <paramref name="storedEnd"/> (every byte below it is written, and stays unless the session drops
+    /// this digest). <paramref name="held"/>, the
     /// bytes at <paramref name="offset"/>, is used when the prefix has reached it; it is not read after the returned task ends.
     /// </summary>
     public Task AdvanceAsync(long storedEnd, long offset = 0, ReadOnlyMemory<byte> held = default) =>

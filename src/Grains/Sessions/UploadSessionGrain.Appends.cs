@@ -25,7 +25,7 @@ public sealed partial class UploadSessionGrain
     {
         using (await _lease.TakeTurnAsync())
         {
-            _lease.End(_state.Offset);
+            EndLease();
         }
 
         return await GetAsync();
@@ -99,15 +99,24 @@ public sealed partial class UploadSessionGrain
 
         _lease.Advance(end);
         _state.LastActivityAt = Now;
+
+        // Every piece is hashed as it is written, committed or not, while its bytes are still in memory: reading them
+        // back at the commit would go to the disk (they skipped the page cache). A lease that ends without committing
+        // them drops the hash with them (EndLease, OpenLease).
+        var hashing = AdvanceDigestAsync(end, start, payload.Data);
         if (piece.Commit)
         {
-            await Task.WhenAll(AdvanceDigestAsync(end, start, payload.Data), CommitLeaseAsync());
+            await Task.WhenAll(hashing, CommitLeaseAsync());
             LogAppendStored(UploadId, _state.Offset);
+        }
+        else
+        {
+            await hashing;
         }
 
         if (piece.Last)
         {
-            _lease.End(_state.Offset);
+            EndLease();
         }
 
         return AppendProgress();
@@ -132,7 +141,7 @@ public sealed partial class UploadSessionGrain
         }
 
         // Whoever held the upload before is superseded, whether or not this request may write.
-        _lease.Open(piece.Lease, _state.Offset);
+        OpenLease(piece.Lease);
         if (offset != _state.Offset)
         {
             return new UploadError(UploadErrorCode.OffsetMismatch, $"offset {offset} does not match the stored length {_state.Offset}", CurrentOffset: _state.Offset);
@@ -140,7 +149,7 @@ public sealed partial class UploadSessionGrain
 
         if (_state.TotalSize is { } total && piece.BodyLength is { } body && offset + body > total)
         {
-            _lease.End(_state.Offset);
+            EndLease();
             return new UploadError(UploadErrorCode.LengthMismatch, $"{body} bytes at offset {offset} would exceed Upload-Length {total}; nothing was stored");
         }
 
@@ -206,6 +215,32 @@ public sealed partial class UploadSessionGrain
         if (_state.AllBytesStored)
         {
             await EnsureCompletionAsync();
+        }
+    }
+
+    /// <summary>Hands the upload to <paramref name="lease"/> at the durable length; see <see cref="EndLease"/>.</summary>
+    private void OpenLease(Guid lease)
+    {
+        DropUncommittedDigest();
+        _lease.Open(lease, _state.Offset);
+    }
+
+    /// <summary>
+    /// No request holds the upload any more. Bytes the lease wrote past the durable length are forgotten, and so is the
+    /// running file hash if it took them in: the next advance re-reads the durable prefix from the store.
+    /// </summary>
+    private void EndLease()
+    {
+        DropUncommittedDigest();
+        _lease.End(_state.Offset);
+    }
+
+    private void DropUncommittedDigest()
+    {
+        if (_lease.Position > _state.Offset)
+        {
+            _digest?.Dispose();
+            _digest = null;
         }
     }
 
