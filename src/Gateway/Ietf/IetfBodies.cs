@@ -7,8 +7,8 @@ namespace Orleans.Uploads.Gateway.Ietf;
 
 /// <summary>
 /// One request's content into an upload (a creation's or an append's), the way tus streams a PATCH: in pieces under the
-/// request's append lease (a newer request for the upload ends this one), committed as they land, so a broken
-/// connection keeps every byte that arrived. <c>Upload-Complete: ?1</c> fixes the upload's length at what is stored
+/// request's append lease (a newer request for the upload ends this one), committed every chunk size and at the end
+/// (see <see cref="AppendBodyStreamer"/>), so a broken connection keeps every byte that arrived. <c>Upload-Complete: ?1</c> fixes the upload's length at what is stored
 /// once the content ended (a creation declares offset plus Content-Length up front, as the session's size), and an
 /// upload whose last byte arrived is completed and answered with its video. Hazard: an append's length is not declared
 /// before its bytes, or a wrong Upload-Offset would read as a wrong length (the session checks a declared length before
