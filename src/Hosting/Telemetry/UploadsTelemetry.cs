@@ -15,7 +15,8 @@ namespace Orleans.Uploads.Hosting.Telemetry;
 /// The OpenTelemetry wiring both hosts share (a gateway, a silo): which meters and activity sources are collected and where
 /// they go. Metrics: our <see cref="UploadMetrics.MeterName"/>, Orleans' <c>Microsoft.Orleans</c>, ASP.NET Core's and
 /// HttpClient's, read by the Prometheus exporter the host maps at <c>/metrics</c>. Traces: ASP.NET Core, HttpClient,
-/// Orleans' grain-call sources and our <see cref="UploadTracing.SourceName"/>. Both also go to OTLP when an endpoint is set.
+/// Orleans' grain-call sources and our <see cref="UploadTracing.SourceName"/>, collected only when an OTLP endpoint is set
+/// (where they are sent, as metrics also are).
 /// Hazard: OpenTelemetry listens to meters and sources by name, process-wide. Two hosts in one process (in-process tests)
 /// each see the other's measurements; real deployments run one host per process.
 /// </summary>
@@ -26,6 +27,14 @@ public static class UploadsTelemetry
     public const string OrleansRuntimeSource = "Microsoft.Orleans.Runtime";
     public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
 
+    /// <summary>
+    /// How many distinct tag sets each instrument keeps. OpenTelemetry allocates them up front for every instrument it
+    /// collects (2,000 by default): with Orleans' hundred-odd instruments that was ~25 MB of an idle server's memory,
+    /// for tag sets that here number a few dozen at most (protocols, routes, status codes, grain types). A tag set past
+    /// the limit is still counted, in one overflow series (otel_metric_overflow="true").
+    /// </summary>
+    public const int MetricPointsPerInstrument = 200;
+
     /// <summary>Registers the meter and the OpenTelemetry pipeline; <paramref name="serviceName"/> names the process kind in exported data.</summary>
     public static TelemetryOptions AddUploadsTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -34,11 +43,12 @@ public static class UploadsTelemetry
         services.AddUploadMetrics();
 
         var otlp = options.OtlpEndpoint is { Length: > 0 } || builder.Configuration[TelemetryOptions.StandardOtlpEndpointKey] is { Length: > 0 };
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(UploadMetrics.MeterName, OrleansMeter)
+                    .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MetricPointsPerInstrument })
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddPrometheusExporter();
@@ -46,17 +56,19 @@ public static class UploadsTelemetry
                 {
                     metrics.AddOtlpExporter(exporter => UseEndpoint(exporter, options));
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(UploadTracing.SourceName, OrleansRuntimeSource, OrleansApplicationSource)
-                    .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = http => !IsProbeOrScrape(http.Request.Path))
-                    .AddHttpClientInstrumentation();
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter(exporter => UseEndpoint(exporter, options));
-                }
             });
+
+        // Spans go nowhere without OTLP; listening anyway would make every request and grain call (one per 1 MiB piece
+        // of an upload) create and record an Activity for nothing.
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(UploadTracing.SourceName, OrleansRuntimeSource, OrleansApplicationSource)
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = http => !IsProbeOrScrape(http.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter(exporter => UseEndpoint(exporter, options)));
+        }
+
         return options;
     }
 
