@@ -31,6 +31,7 @@ internal static partial class DirectWrites
     private const int RetainedBuffers = 8;
     private static readonly ConcurrentBag<byte[]> Buffers = [];
     private static volatile bool s_refused;
+    private static volatile bool s_wroteDirect;
 
     /// <summary>The O_DIRECT flag of this process's architecture, or 0 where it is not known.</summary>
     private static int DirectFlag => !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
@@ -65,11 +66,22 @@ internal static partial class DirectWrites
                 await RandomAccess.WriteAsync(handle, aligned[..length], offset + head + done, cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (IOException) when (!s_wroteDirect)
+        {
+            // The flag was taken but no direct write ever succeeded: a file system whose blocks are larger than 4 KiB, or
+            // that accepts O_DIRECT and refuses the IO. Write buffered from now on; a real IO error fails again below.
+            s_refused = true;
+            TrySetDirect(handle, on: false);
+            await RandomAccess.WriteAsync(handle, data, offset, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         finally
         {
             Return(buffer);
             TrySetDirect(handle, on: false);
         }
+
+        s_wroteDirect = true;
 
         if (head > 0)
         {
