@@ -79,6 +79,46 @@ public sealed class BenchFile : IDisposable
         return new BenchFile(path, size, Convert.ToHexStringLower(whole.GetHashAndReset()), prefixHashes, [.. slices]);
     }
 
+    /// <summary>
+    /// A file holding exactly the first <paramref name="length"/> bytes, for client programs that upload a whole file
+    /// (curl, node): the file itself, or a copy of its prefix next to it, made once (the warm-up lengths).
+    /// </summary>
+    public async Task<string> PrefixFileAsync(long length, CancellationToken cancellationToken)
+    {
+        if (length == Size)
+        {
+            return Path;
+        }
+
+        var path = $"{Path}.prefix-{length}";
+        if (!File.Exists(path))
+        {
+            var partial = path + ".partial";
+            await using (var target = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+                try
+                {
+                    for (long copied = 0; copied < length;)
+                    {
+                        var take = (int)Math.Min(BlockSize, length - copied);
+                        await ReadAsync(buffer.AsMemory(0, take), copied, cancellationToken);
+                        await target.WriteAsync(buffer.AsMemory(0, take), cancellationToken);
+                        copied += take;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
+            File.Move(partial, path, overwrite: true);
+        }
+
+        return path;
+    }
+
     /// <summary>Fills <paramref name="buffer"/> with the file's bytes at <paramref name="offset"/>.</summary>
     public async Task ReadAsync(Memory<byte> buffer, long offset, CancellationToken cancellationToken)
     {

@@ -46,7 +46,7 @@ public static class Report
         md.AppendLine("MiB/s = 2^20 bytes per second of wall time from the first request to the last response (the last chunk's response includes completion: the file's sha256 check and the rename). " +
             "CPU = utime+stime of the server process(es) per run; RSS = VmHWM of the server process(es), fresh per scenario; GC = per run, counts as GC.CollectionCount reports them (a gen2 GC also counts as gen0 and gen1); alloc and LOH per GiB uploaded.");
         md.AppendLine();
-        md.AppendLine("| scenario | MiB/s median (min-max) | x baseline | server CPU s/run | CPU s per GiB | peak RSS MiB | client CPU s/run | GC gen0/gen1/gen2 per run | alloc MiB per GiB | LOH MiB per GiB | JIT ms per run | verified |");
+        md.AppendLine("| scenario | MiB/s median (min-max) | x its baseline (name) | server CPU s/run | CPU s per GiB | peak RSS MiB | client CPU s/run | GC gen0/gen1/gen2 per run | alloc MiB per GiB | LOH MiB per GiB | JIT ms per run | verified |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var result in results)
         {
@@ -67,7 +67,7 @@ public static class Report
             var gib = result.BytesMeasured / (double)Sizes.GiB;
             md.Append($"| {result.Name} ");
             md.Append(Invariant($"| {Stats.Median(speeds):F1} ({speeds.Min():F1}-{speeds.Max():F1}) "));
-            md.Append($"| {(Ratio(result, results) is { } ratio ? Invariant($"{ratio:F2}") : result.BaselineName is null ? "1.00" : "-")} ");
+            md.Append($"| {(Ratio(result, results) is { } ratio ? Invariant($"{ratio:F2} ({result.BaselineName})") : result.BaselineName is null ? "1.00" : "-")} ");
             md.Append($"| {PerProcess(Invariant($"{cpu:F2}"), runs[0].ServerCpuSeconds.Keys.Select(k => (k, Stats.Median(runs.Select(r => r.ServerCpuSeconds[k])))), "F2")} ");
             md.Append(Invariant($"| {runs.Sum(r => r.ServerCpuTotal) / gib:F2} "));
             md.Append($"| {Rss(result)} ");
@@ -148,6 +148,11 @@ public static class Report
         md.AppendLine("|---|---|---|");
         Target(md, results, "seed-3", "seed API, 3 in flight, standalone >= 0.9x baseline", r => Ratio(r, results), 0.9);
         Target(md, results, "cluster-3", "seed API, 3 in flight, separate silo >= 0.8x baseline", r => Ratio(r, results), 0.8);
+        foreach (var (name, shape) in TusClientShapeTargets)
+        {
+            Target(md, results, name, $"tus, {shape}, fsync on (default) >= 1.0x the tusdotnet stand-in", r => Ratio(r, results), 1.0);
+            Target(md, results, name + "-nofsync", $"tus, {shape}, FlushToDisk=false >= 1.2x the tusdotnet stand-in", r => Ratio(r, results), 1.2);
+        }
         if (results.FirstOrDefault(r => r.Name == "memory" && r.Error is null) is { } memory)
         {
             var peak = memory.PeakRss.Values.Sum() / MB;
@@ -162,6 +167,15 @@ public static class Report
 
         return md.ToString();
     }
+
+    /// <summary>Issue 17's client shapes: our scenario (its -nofsync twin is named after it) and what it is.</summary>
+    private static readonly (string Name, string Shape)[] TusClientShapeTargets =
+    [
+        ("tus-curl", "curl, one PATCH"),
+        ("tusjs-whole", "tus-js-client, one PATCH"),
+        ("tusjs-5mib", "tus-js-client, 5 MiB PATCHes"),
+        ("tusjs-parallel4", "tus-js-client, parallelUploads 4"),
+    ];
 
     public static string GcSummary(Dictionary<string, GcDelta?> gc) => string.Join("; ", gc.Select(p => p.Value is { } d
         ? Invariant($"{p.Key}: gen0/1/2 {d.Gen0}/{d.Gen1}/{d.Gen2}, {d.AllocatedBytes / (double)Sizes.MiB:F1} MiB allocated, {d.LargeTickBytes / (double)Sizes.MiB:F1} MiB LOH")

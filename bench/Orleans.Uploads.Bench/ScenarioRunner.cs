@@ -112,7 +112,7 @@ public static class ScenarioRunner
         await WarmUpAsync(servers, async length =>
         {
             var stored = await upload(new UploadContext(client, file, length, servers, options, $"warmup-{length}"), cancellationToken);
-            await VerifyAndDeleteAsync(stored, file.PrefixSha256(length), result, cancellationToken);
+            await VerifyAndDeleteAsync(stored.StoredFile, file.PrefixSha256(length), result, cancellationToken);
         }, file, options);
 
         var gcBefore = await servers.GcAsync();
@@ -120,9 +120,10 @@ public static class ScenarioRunner
         for (var run = 1; run <= options.Runs; run++)
         {
             var measured = await MeasureAsync(servers, file.Size, () => upload(new UploadContext(client, file, file.Size, servers, options, run.ToString(CultureInfo.InvariantCulture)), cancellationToken));
-            result.Runs.Add(measured.Measurement);
-            Console.WriteLine($"   run {run}: {measured.Measurement.MiBPerSecond:F1} MiB/s in {measured.Measurement.Seconds:F2} s, server CPU {measured.Measurement.ServerCpuTotal:F2} s");
-            await VerifyAndDeleteAsync(measured.Value, file.Sha256, result, cancellationToken);
+            var measurement = measured.Value.Elapsed is { } elapsed ? measured.Measurement with { Seconds = elapsed.TotalSeconds } : measured.Measurement;
+            result.Runs.Add(measurement);
+            Console.WriteLine($"   run {run}: {measurement.MiBPerSecond:F1} MiB/s in {measurement.Seconds:F2} s, server CPU {measurement.ServerCpuTotal:F2} s, client CPU {measurement.ClientCpuSeconds:F2} s");
+            await VerifyAndDeleteAsync(measured.Value.StoredFile, file.Sha256, result, cancellationToken);
         }
 
         if (perf is not null)
@@ -283,11 +284,12 @@ public static class ScenarioRunner
     private static async Task<(T Value, RunMeasurement Measurement)> MeasureAsync<T>(ServerSet servers, long bytes, Func<Task<T>> work)
     {
         var cpuBefore = servers.CpuSecondsByProcess();
-        var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clientBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds + ChildCpu.Seconds();
         var started = Stopwatch.GetTimestamp();
         var value = await work();
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalSeconds;
+        // The bench's own CPU, plus that of the client programs (curl, node) it ran and reaped meanwhile.
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds + ChildCpu.Seconds() - clientBefore;
         var cpuAfter = servers.CpuSecondsByProcess();
         return (value, new RunMeasurement(seconds, bytes, cpuAfter.ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]), clientCpu));
     }

@@ -22,8 +22,15 @@ public sealed record Scenario(
     ScenarioKind Kind,
     Shape Shape,
     IReadOnlyDictionary<string, string> Environment,
-    Func<UploadContext, CancellationToken, Task<string>>? Upload = null,
+    Func<UploadContext, CancellationToken, Task<UploadOutcome>>? Upload = null,
     string? BaselineName = "baseline");
+
+/// <summary>
+/// What an upload left: the stored file to verify, and the wall time from its first request to its last response when
+/// the client measured that itself (a client program, whose start-up is not upload time); otherwise the bench's clock
+/// around the whole upload is used.
+/// </summary>
+public sealed record UploadOutcome(string StoredFile, TimeSpan? Elapsed = null);
 
 /// <summary>What an upload delegate gets: the client, the file and the servers it talks to.</summary>
 public sealed record UploadContext(BenchClient Client, BenchFile File, long Length, ServerSet Servers, BenchOptions Options, string Run)
@@ -56,6 +63,30 @@ public static class Scenarios
             ScenarioKind.Throughput, Shape.Standalone, Defaults, TusUpload(5 * Sizes.MiB), BaselineName: "tusbase-5mib"),
         new("tus-whole", "tus 1.0.0, one PATCH with the whole file, standalone gateway",
             ScenarioKind.Throughput, Shape.Standalone, Defaults, TusUpload(null), BaselineName: "tusbase-whole"),
+        new("tusbase-curl", "tusdotnet-shaped stand-in: POST, then ONE `curl -X PATCH --data-binary @file` with the whole file",
+            ScenarioKind.Throughput, Shape.Baseline, Defaults, CurlUpload(ours: false), BaselineName: null),
+        new("tusbase-js-whole", "tusdotnet-shaped stand-in: tus-js-client (Node), one PATCH (chunkSize Infinity)",
+            ScenarioKind.Throughput, Shape.Baseline, Defaults, TusJsUpload("whole", ours: false), BaselineName: null),
+        new("tusbase-js-5mib", "tusdotnet-shaped stand-in: tus-js-client (Node), 5 MiB PATCHes",
+            ScenarioKind.Throughput, Shape.Baseline, Defaults, TusJsUpload("chunked", ours: false), BaselineName: null),
+        new("tusbase-js-parallel4", "tusdotnet-shaped stand-in: tus-js-client (Node), parallelUploads 4 (4 partial uploads, then a final that concatenates them)",
+            ScenarioKind.Throughput, Shape.Baseline, Defaults, TusJsUpload("parallel", ours: false), BaselineName: null),
+        new("tus-curl", "tus 1.0.0: POST, then ONE `curl -X PATCH --data-binary @file` with the whole file, standalone gateway",
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, CurlUpload(ours: true), BaselineName: "tusbase-curl"),
+        new("tusjs-whole", "tus 1.0.0: tus-js-client (Node), one PATCH (chunkSize Infinity), standalone gateway",
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusJsUpload("whole", ours: true), BaselineName: "tusbase-js-whole"),
+        new("tusjs-5mib", "tus 1.0.0: tus-js-client (Node), 5 MiB PATCHes, standalone gateway",
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusJsUpload("chunked", ours: true), BaselineName: "tusbase-js-5mib"),
+        new("tusjs-parallel4", "tus 1.0.0: tus-js-client (Node), parallelUploads 4 (concatenation), standalone gateway",
+            ScenarioKind.Throughput, Shape.Standalone, Defaults, TusJsUpload("parallel", ours: true), BaselineName: "tusbase-js-parallel4"),
+        new("tus-curl-nofsync", "tus-curl with Uploads__FlushToDisk=false",
+            ScenarioKind.Throughput, Shape.Standalone, NoFsync, CurlUpload(ours: true), BaselineName: "tusbase-curl"),
+        new("tusjs-whole-nofsync", "tusjs-whole with Uploads__FlushToDisk=false",
+            ScenarioKind.Throughput, Shape.Standalone, NoFsync, TusJsUpload("whole", ours: true), BaselineName: "tusbase-js-whole"),
+        new("tusjs-5mib-nofsync", "tusjs-5mib with Uploads__FlushToDisk=false",
+            ScenarioKind.Throughput, Shape.Standalone, NoFsync, TusJsUpload("chunked", ours: true), BaselineName: "tusbase-js-5mib"),
+        new("tusjs-parallel4-nofsync", "tusjs-parallel4 with Uploads__FlushToDisk=false",
+            ScenarioKind.Throughput, Shape.Standalone, NoFsync, TusJsUpload("parallel", ours: true), BaselineName: "tusbase-js-parallel4"),
         new("many", "Many small uploads: 1 MiB sessions (initiate + one chunk PUT) with 32 clients in flight, standalone gateway",
             ScenarioKind.ManySmall, Shape.Standalone, Defaults),
         new("memory", "3 whole-file uploads at once (seed API, 3 in flight each), standalone gateway: peak RSS",
@@ -71,7 +102,13 @@ public static class Scenarios
     ];
 
     public static IReadOnlyList<string> DefaultNames { get; } =
-        ["baseline", "tusbase-5mib", "tusbase-whole", "seed-1", "seed-3", "cluster-1", "cluster-3", "tus-5mib", "tus-whole", "many", "memory", "gc", "baseline-nofsync", "seed-3-nofsync"];
+        [
+            "baseline", "tusbase-5mib", "tusbase-whole", "tusbase-curl", "tusbase-js-whole", "tusbase-js-5mib", "tusbase-js-parallel4",
+            "seed-1", "seed-3", "cluster-1", "cluster-3", "tus-5mib", "tus-whole",
+            "tus-curl", "tusjs-whole", "tusjs-5mib", "tusjs-parallel4",
+            "tus-curl-nofsync", "tusjs-whole-nofsync", "tusjs-5mib-nofsync", "tusjs-parallel4-nofsync",
+            "many", "memory", "gc", "baseline-nofsync", "seed-3-nofsync",
+        ];
 
     public static IReadOnlyList<string> ExtraNames { get; } = [.. All.Select(s => s.Name).Except(DefaultNames)];
 
@@ -94,28 +131,45 @@ public static class Scenarios
 
     public static Scenario Get(string name) => All.Single(s => s.Name == name);
 
-    private static Func<UploadContext, CancellationToken, Task<string>> BaselineUpload(bool fsync) => async (context, cancellationToken) =>
+    private static Func<UploadContext, CancellationToken, Task<UploadOutcome>> BaselineUpload(bool fsync) => async (context, cancellationToken) =>
     {
         var name = $"run-{context.Run}.bin";
         await context.Client.BaselineAsync(context.File, context.Length, name, fsync, cancellationToken);
-        return Path.Combine(context.Servers.DataDirectory, "received", name);
+        return new UploadOutcome(Path.Combine(context.Servers.DataDirectory, "received", name));
     };
 
-    private static Func<UploadContext, CancellationToken, Task<string>> TusBaselineUpload(int? patchSize) => async (context, cancellationToken) =>
+    private static Func<UploadContext, CancellationToken, Task<UploadOutcome>> TusBaselineUpload(int? patchSize) => async (context, cancellationToken) =>
     {
         var id = await context.Client.TusAsync(context.File, context.Length, patchSize, cancellationToken);
-        return TusBaselineEndpoints.PathOf(Path.Combine(context.Servers.DataDirectory, "received"), id);
+        return new UploadOutcome(StandInFileOf(context, id));
     };
 
-    private static Func<UploadContext, CancellationToken, Task<string>> SeedUpload(int inFlight) => async (context, cancellationToken) =>
+    private static Func<UploadContext, CancellationToken, Task<UploadOutcome>> SeedUpload(int inFlight) => async (context, cancellationToken) =>
     {
         var id = await context.Client.SeedAsync(context.File, context.Length, context.Sha256, context.Options.ChunkSize, inFlight, null, cancellationToken);
-        return context.Servers.FinalFileOf(id);
+        return new UploadOutcome(context.Servers.FinalFileOf(id));
     };
 
-    private static Func<UploadContext, CancellationToken, Task<string>> TusUpload(int? patchSize) => async (context, cancellationToken) =>
+    private static Func<UploadContext, CancellationToken, Task<UploadOutcome>> TusUpload(int? patchSize) => async (context, cancellationToken) =>
     {
         var id = await context.Client.TusAsync(context.File, context.Length, patchSize, cancellationToken);
-        return context.Servers.FinalFileOf(id);
+        return new UploadOutcome(context.Servers.FinalFileOf(id));
     };
+
+    /// <summary>curl's one PATCH; the file verified is our gateway's finished file, or the stand-in's.</summary>
+    private static Func<UploadContext, CancellationToken, Task<UploadOutcome>> CurlUpload(bool ours) => async (context, cancellationToken) =>
+    {
+        var (id, elapsed) = await TusClientShapes.CurlAsync(context, cancellationToken);
+        return new UploadOutcome(ours ? context.Servers.FinalFileOf(id) : StandInFileOf(context, id), elapsed);
+    };
+
+    /// <summary>tus-js-client in one of upload.mjs's modes; for parallel, the file verified is the final upload's.</summary>
+    private static Func<UploadContext, CancellationToken, Task<UploadOutcome>> TusJsUpload(string mode, bool ours) => async (context, cancellationToken) =>
+    {
+        var (id, elapsed) = await TusClientShapes.TusJsAsync(context, mode, cancellationToken);
+        return new UploadOutcome(ours ? context.Servers.FinalFileOf(id) : StandInFileOf(context, id), elapsed);
+    };
+
+    private static string StandInFileOf(UploadContext context, Guid id) =>
+        TusBaselineEndpoints.PathOf(Path.Combine(context.Servers.DataDirectory, "received"), id);
 }

@@ -5,11 +5,14 @@ using System.Globalization;
 namespace Orleans.Uploads.Bench;
 
 /// <summary>
-/// A tusdotnet-shaped stand-in for the tus scenarios to race: tus 1.0.0 creation, HEAD and PATCH, each PATCH body
-/// streamed straight to the upload's file at its offset, with no fsync, no hash, no grain, no lease and no state beyond
-/// the declared length in memory. It does less than tusdotnet's disk store (which also writes side files per upload and
-/// per PATCH), so being faster than it is a stricter bar than being faster than tusdotnet. Served by the baseline-server
-/// process next to the raw PUT, under <c>/files/</c>.
+/// A tusdotnet-shaped stand-in for the tus scenarios to race: tus 1.0.0 creation, HEAD, PATCH and concatenation
+/// (<c>Upload-Concat: partial</c>, then <c>final;URL URL ...</c>, what tus-js-client's <c>parallelUploads</c> sends).
+/// Each PATCH body is streamed straight to the upload's file at its offset; a final upload copies its finished parts
+/// into its own file, in order, as tusdotnet's disk store does. No fsync, no hash, no grain, no lease, no state beyond
+/// the declared length in memory. What it skips that tusdotnet's disk store does: side files per upload (length,
+/// metadata, concatenation, expiration), a metadata write per PATCH, checksums, expiration, termination, and the
+/// spec's refusals (PATCH of a final upload, Tus-Resumable checks, OPTIONS). So being faster than it is a stricter
+/// bar than being faster than tusdotnet. Served by the baseline-server process next to the raw PUT, under <c>/files/</c>.
 /// </summary>
 public static class TusBaselineEndpoints
 {
@@ -19,16 +22,38 @@ public static class TusBaselineEndpoints
     public static void MapTusBaseline(this WebApplication app, string root)
     {
         var lengths = new ConcurrentDictionary<Guid, long>();
-        app.MapPost("/files/", (HttpRequest request, HttpResponse response) =>
+        app.MapPost("/files/", async (HttpRequest request, HttpResponse response) =>
         {
-            if (!long.TryParse(request.Headers["Upload-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            var id = Guid.NewGuid();
+            var concat = request.Headers["Upload-Concat"].ToString();
+            if (concat.StartsWith("final;", StringComparison.Ordinal))
+            {
+                // tus-js-client sends the parts' absolute URLs; the id is each URL's last segment.
+                var parts = new List<Guid>();
+                foreach (var url in concat["final;".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!Guid.TryParse(url.TrimEnd('/').Split('/')[^1], out var part)
+                        || !lengths.TryGetValue(part, out var partLength)
+                        || new FileInfo(PathOf(root, part)).Length != partLength)
+                    {
+                        return Results.BadRequest();
+                    }
+
+                    parts.Add(part);
+                }
+
+                lengths[id] = await ConcatenateAsync(root, id, parts, request.HttpContext.RequestAborted);
+            }
+            else if (long.TryParse(request.Headers["Upload-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            {
+                File.Create(PathOf(root, id)).Dispose();
+                lengths[id] = length;
+            }
+            else
             {
                 return Results.BadRequest();
             }
 
-            var id = Guid.NewGuid();
-            File.Create(PathOf(root, id)).Dispose();
-            lengths[id] = length;
             response.Headers["Tus-Resumable"] = Version;
             return Results.Created($"/files/{id:N}", null);
         });
@@ -83,6 +108,19 @@ public static class TusBaselineEndpoints
             response.Headers["Upload-Offset"] = offset.ToString(CultureInfo.InvariantCulture);
             return Results.NoContent();
         });
+    }
+
+    /// <summary>A final upload: its parts' files copied one after the other into its own file (no fsync); returns its length.</summary>
+    private static async Task<long> ConcatenateAsync(string root, Guid id, List<Guid> parts, CancellationToken cancellationToken)
+    {
+        await using var target = new FileStream(PathOf(root, id), FileMode.CreateNew, FileAccess.Write, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous);
+        foreach (var part in parts)
+        {
+            await using var source = new FileStream(PathOf(root, part), FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous);
+            await source.CopyToAsync(target, CopyBufferSize, cancellationToken);
+        }
+
+        return target.Length;
     }
 
     /// <summary>Where an upload's bytes go: named by its id, so the scenario finds the file to verify.</summary>

@@ -28,9 +28,11 @@
 //
 // Prints exactly one JSON line on stdout:
 //   { "url", "bytesUploaded", "aborted", "firstPatchOffset", "requests": { "POST", "HEAD", "PATCH", ... }, "retries",
-//     "terminateMilliseconds" }
+//     "terminateMilliseconds", "uploadMilliseconds" }
 // bytesUploaded is what the server acknowledged (Upload-Offset of the last PATCH answer; the whole size once the
 // client reports success). firstPatchOffset is the Upload-Offset of the first PATCH sent (null if none was).
+// uploadMilliseconds is the wall time from the first request to success (what the bench measures; node's start-up
+// and module loading are not in it).
 // On failure: a message on stderr and exit code 1 (2 for bad arguments).
 
 import { createReadStream, statSync } from 'node:fs';
@@ -130,6 +132,8 @@ const input = createReadStream(args.file);
 
 const requests = {};
 let firstPatchOffset = null;
+let firstRequestAt = null;
+let succeededAt = null;
 let retries = 0;
 let acknowledged = 0;
 let upload;
@@ -147,6 +151,7 @@ const finished = new Promise((resolve, reject) => {
     // No URL storage: the caller keeps the upload URL and hands it back with --upload-url.
     storeFingerprintForResuming: false,
     onBeforeRequest(req) {
+      firstRequestAt ??= performance.now();
       const method = req.getMethod();
       requests[method] = (requests[method] ?? 0) + 1;
       if (method === 'PATCH' && firstPatchOffset === null) firstPatchOffset = Number(req.getHeader('Upload-Offset'));
@@ -168,6 +173,7 @@ const finished = new Promise((resolve, reject) => {
       }
     },
     onSuccess() {
+      succeededAt = performance.now();
       acknowledged = size;
       resolve({ aborted: false });
     },
@@ -210,5 +216,6 @@ const line = JSON.stringify({
   requests,
   retries,
   terminateMilliseconds,
+  uploadMilliseconds: firstRequestAt === null || succeededAt === null ? null : Math.round(succeededAt - firstRequestAt),
 });
 process.stdout.write(`${line}\n`, () => process.exit(0));
