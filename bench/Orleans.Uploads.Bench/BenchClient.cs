@@ -94,7 +94,9 @@ public sealed class BenchClient : IDisposable
     }
 
     /// <summary>tus 1.0.0: create, then PATCH the bytes in pieces of <paramref name="patchSize"/> (or one PATCH when it is null).</summary>
-    public async Task<Guid> TusAsync(BenchFile file, long length, long? patchSize, CancellationToken cancellationToken)
+    /// <remarks>The bytes come from <paramref name="fileOffset"/> on in the file; each PATCH's latency goes to <paramref name="patchLatenciesMs"/>.</remarks>
+    public async Task<Guid> TusAsync(
+        BenchFile file, long length, long? patchSize, CancellationToken cancellationToken, long fileOffset = 0, List<double>? patchLatenciesMs = null)
     {
         var uploadId = await Tus.CreateAsync("bench.mp4", length, cancellationToken);
         var piece = patchSize ?? length;
@@ -107,15 +109,24 @@ public sealed class BenchClient : IDisposable
                 HttpContent content;
                 if (buffer is not null)
                 {
-                    await file.ReadAsync(buffer.AsMemory(0, (int)take), offset, cancellationToken);
+                    await file.ReadAsync(buffer.AsMemory(0, (int)take), fileOffset + offset, cancellationToken);
                     content = new ByteArrayContent(buffer, 0, (int)take);
                 }
                 else
                 {
-                    content = new FileRangeContent(file, offset, take);
+                    content = new FileRangeContent(file, fileOffset + offset, take);
                 }
 
+                var started = Stopwatch.GetTimestamp();
                 var reply = await Tus.PatchAsync(uploadId, offset, content, cancellationToken: cancellationToken);
+                if (patchLatenciesMs is not null)
+                {
+                    lock (patchLatenciesMs)
+                    {
+                        patchLatenciesMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
+                }
+
                 if (reply.Status != HttpStatusCode.NoContent || reply.Offset != offset + take)
                 {
                     throw new InvalidOperationException($"tus PATCH at {offset} of {take} bytes answered {(int)reply.Status}, Upload-Offset {reply.Offset}: {reply.Body}");

@@ -31,6 +31,9 @@ public sealed class ScenarioResult(Scenario scenario)
     /// <summary>VmHWM of each server process at the end of the scenario, bytes.</summary>
     public Dictionary<string, long> PeakRss { get; } = [];
 
+    /// <summary>RSS of each server process once it answered ready, before any upload: what an idle server holds.</summary>
+    public Dictionary<string, long> IdleRss { get; } = [];
+
     /// <summary>GC activity of each server process over all measured runs.</summary>
     public Dictionary<string, GcDelta?> Gc { get; set; } = [];
 
@@ -75,6 +78,11 @@ public static class ScenarioRunner
 
         await using var servers = await ServerSet.StartAsync(scenario.Shape, directory, environment, options.ServerEnvironment);
         Console.WriteLine($"   servers: {string.Join(", ", servers.Processes.Select(p => $"{p.Role} pid {p.Pid}"))} at {servers.BaseAddress}");
+        foreach (var process in servers.Processes)
+        {
+            result.IdleRss[process.Role] = process.RssBytes();
+        }
+
         using var client = BenchClient.Create(servers.BaseAddress, servers.Access);
         try
         {
@@ -84,7 +92,7 @@ public static class ScenarioRunner
                     await ThroughputAsync(scenario, result, servers, client, file, options, cancellationToken);
                     break;
                 case ScenarioKind.ManySmall:
-                    await ManySmallAsync(result, servers, client, file, options, cancellationToken);
+                    await ManySmallAsync(scenario, result, servers, client, file, options, cancellationToken);
                     break;
                 case ScenarioKind.Memory:
                     await MemoryAsync(result, servers, client, file, options, cancellationToken);
@@ -134,8 +142,14 @@ public static class ScenarioRunner
         result.Gc = Delta(gcBefore, await servers.GcAsync());
     }
 
-    private static async Task ManySmallAsync(ScenarioResult result, ServerSet servers, BenchClient client, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
+    private static async Task ManySmallAsync(
+        Scenario scenario, ScenarioResult result, ServerSet servers, BenchClient client, BenchFile file, BenchOptions options, CancellationToken cancellationToken)
     {
+        // Ours keeps finished uploads in its final directory; the stand-in keeps every upload where it received it.
+        string StoredFileOf(Guid id) => scenario.Shape == Shape.Baseline
+            ? TusBaselineEndpoints.PathOf(Path.Combine(servers.DataDirectory, "received"), id)
+            : servers.FinalFileOf(id);
+
         var slices = file.SliceHashes.Length;
         var count = options.ManyUploads;
         var clients = options.ManyClients;
@@ -165,7 +179,7 @@ public static class ScenarioRunner
             Console.WriteLine($"   run {run}: {count / measured.Measurement.Seconds:F1} uploads/s ({measured.Measurement.MiBPerSecond:F1} MiB/s), server CPU {measured.Measurement.ServerCpuTotal:F2} s");
             foreach (var (id, slice) in measured.Value)
             {
-                await VerifyAndDeleteAsync(servers.FinalFileOf(id), file.SliceHashes[slice], result, cancellationToken);
+                await VerifyAndDeleteAsync(StoredFileOf(id), file.SliceHashes[slice], result, cancellationToken);
             }
         }
 
@@ -193,7 +207,10 @@ public static class ScenarioRunner
                 {
                     var slice = index % slices;
                     var started = Stopwatch.GetTimestamp();
-                    var id = await client.SeedAsync(file, options.SmallUploadSize, file.SliceHashes[slice], options.ChunkSize, 1, chunks, cancellationToken, fileOffset: (long)slice * Sizes.MiB);
+                    var fileOffset = (long)slice * Sizes.MiB;
+                    var id = scenario.Many == ManyProtocol.Tus
+                        ? await client.TusAsync(file, options.SmallUploadSize, patchSize: null, cancellationToken, fileOffset, chunks)
+                        : await client.SeedAsync(file, options.SmallUploadSize, file.SliceHashes[slice], options.ChunkSize, 1, chunks, cancellationToken, fileOffset);
                     var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     lock (done)
                     {
@@ -206,7 +223,7 @@ public static class ScenarioRunner
             {
                 foreach (var (id, slice) in done)
                 {
-                    await VerifyAndDeleteAsync(servers.FinalFileOf(id), file.SliceHashes[slice], result, cancellationToken);
+                    await VerifyAndDeleteAsync(StoredFileOf(id), file.SliceHashes[slice], result, cancellationToken);
                 }
             }
 

@@ -23,7 +23,18 @@ public sealed record Scenario(
     Shape Shape,
     IReadOnlyDictionary<string, string> Environment,
     Func<UploadContext, CancellationToken, Task<UploadOutcome>>? Upload = null,
-    string? BaselineName = "baseline");
+    string? BaselineName = "baseline",
+    ManyProtocol Many = ManyProtocol.Seed);
+
+/// <summary>How a <see cref="ScenarioKind.ManySmall"/> scenario sends each small upload.</summary>
+public enum ManyProtocol
+{
+    /// <summary>The seed API: initiate, then one chunk PUT.</summary>
+    Seed,
+
+    /// <summary>tus 1.0.0: creation, then one PATCH (what the tusdotnet stand-in also serves).</summary>
+    Tus,
+}
 
 /// <summary>
 /// What an upload left: the stored file to verify, and the wall time from its first request to its last response when
@@ -87,8 +98,12 @@ public static class Scenarios
             ScenarioKind.Throughput, Shape.Standalone, NoFsync, TusJsUpload("chunked", ours: true), BaselineName: "tusbase-js-5mib"),
         new("tusjs-parallel4-nofsync", "tusjs-parallel4 with Uploads__FlushToDisk=false",
             ScenarioKind.Throughput, Shape.Standalone, NoFsync, TusJsUpload("parallel", ours: true), BaselineName: "tusbase-js-parallel4"),
+        new("manybase", "Many small uploads against the tusdotnet-shaped stand-in: tus creation + one 1 MiB PATCH each, 32 clients in flight (no fsync, no hash)",
+            ScenarioKind.ManySmall, Shape.Baseline, Defaults, BaselineName: null, Many: ManyProtocol.Tus),
         new("many", "Many small uploads: 1 MiB sessions (initiate + one chunk PUT) with 32 clients in flight, standalone gateway",
-            ScenarioKind.ManySmall, Shape.Standalone, Defaults),
+            ScenarioKind.ManySmall, Shape.Standalone, Defaults, BaselineName: "manybase"),
+        new("many-tus", "Many small uploads over tus: creation + one 1 MiB PATCH each, 32 clients in flight, standalone gateway",
+            ScenarioKind.ManySmall, Shape.Standalone, Defaults, BaselineName: "manybase", Many: ManyProtocol.Tus),
         new("memory", "3 whole-file uploads at once (seed API, 3 in flight each), standalone gateway: peak RSS",
             ScenarioKind.Memory, Shape.Standalone, Defaults),
         new("gc", "GC during a long upload: after two unmeasured warm-ups, a quarter-size upload, then the whole file (seed API, 3 in flight), standalone gateway",
@@ -107,7 +122,7 @@ public static class Scenarios
             "seed-1", "seed-3", "cluster-1", "cluster-3", "tus-5mib", "tus-whole",
             "tus-curl", "tusjs-whole", "tusjs-5mib", "tusjs-parallel4",
             "tus-curl-nofsync", "tusjs-whole-nofsync", "tusjs-5mib-nofsync", "tusjs-parallel4-nofsync",
-            "many", "memory", "gc", "baseline-nofsync", "seed-3-nofsync",
+            "manybase", "many", "many-tus", "memory", "gc", "baseline-nofsync", "seed-3-nofsync",
         ];
 
     public static IReadOnlyList<string> ExtraNames { get; } = [.. All.Select(s => s.Name).Except(DefaultNames)];

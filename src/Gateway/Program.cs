@@ -8,7 +8,7 @@ if (RebuildTablesCommand.IsRequested(args, out var settings))
 {
     return await RebuildTablesCommand.RunAsync(() =>
     {
-        var rebuild = WebApplication.CreateBuilder(settings);
+        var rebuild = WebApplication.CreateBuilder(ConfigurationReload.Off(settings));
         rebuild.AddUploadsCluster();
         return Task.FromResult<IHost>(rebuild.Build());
     });
@@ -17,7 +17,7 @@ if (RebuildTablesCommand.IsRequested(args, out var settings))
 // A start-up failure (a setting, a busy port, the database) is one line naming the cause and exit code 1: see HostStartup.
 return await HostStartup.RunAsync("Gateway", gate =>
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(ConfigurationReload.Off(args));
     gate.Register(builder.Logging);
     builder.AddUploadsCluster();
     builder.AddUploadGateway();

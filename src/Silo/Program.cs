@@ -14,7 +14,7 @@ if (RebuildTablesCommand.IsRequested(args, out var settings))
 {
     return await RebuildTablesCommand.RunAsync(async () =>
     {
-        var rebuild = WebApplication.CreateBuilder(settings);
+        var rebuild = WebApplication.CreateBuilder(ConfigurationReload.Off(settings));
         var cluster = rebuild.AddClusterOptions();
         if (cluster.Clustering == ClusteringKind.Postgres)
         {
@@ -28,7 +28,7 @@ if (RebuildTablesCommand.IsRequested(args, out var settings))
 
 return await HostStartup.RunAsync("Silo", async gate =>
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(ConfigurationReload.Off(args));
     gate.Register(builder.Logging);
     var cluster = builder.AddClusterOptions();
     if (cluster.Clustering == ClusteringKind.Postgres)
