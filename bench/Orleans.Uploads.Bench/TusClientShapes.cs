@@ -19,8 +19,9 @@ public static class TusClientShapes
     public static string TusJsDirectory { get; } = Path.Combine(RepositoryPaths.Root, "tests", "Clients", "tus-js");
 
     /// <summary>
-    /// POST (the bench's own tus client), then ONE <c>curl -X PATCH --data-binary @file</c>. curl reads the file into
-    /// memory before it connects; its <c>time_total</c> starts at the transfer, so that read is client CPU, not time.
+    /// POST (the bench's own tus client), then ONE <c>curl -X PATCH -T file</c>: curl streams the file with its
+    /// Content-Length (<c>--data-binary @file</c> would read it all into memory first, and refuses files of 1 GiB and
+    /// more). <c>Expect:</c> is sent empty, so curl does not wait for a 100 Continue before the body.
     /// </summary>
     public static async Task<(Guid Id, TimeSpan Elapsed)> CurlAsync(UploadContext context, CancellationToken cancellationToken)
     {
@@ -33,7 +34,7 @@ public static class TusClientShapes
         var config = context.Servers.Access is { } access ? $"header = \"Authorization: Bearer {access.ApiKey}\"\n" : "";
         var run = await ClientProgram.RunAsync("curl",
         [
-            "-sS", "-K", "-", "-X", "PATCH", "--data-binary", "@" + path,
+            "-sS", "-K", "-", "-X", "PATCH", "-T", path, "-H", "Expect:",
             "-H", "Content-Type: " + TusApiClient.OffsetOctetStream, "-H", "Tus-Resumable: " + TusApiClient.Version, "-H", "Upload-Offset: 0",
             "-o", "/dev/null", "-w", "%{http_code} %{time_total}",
             new Uri(context.Servers.BaseAddress, TusApiClient.PathOf(id)).ToString(),
