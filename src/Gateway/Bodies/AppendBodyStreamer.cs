@@ -28,26 +28,22 @@ public static class AppendBodyStreamer
     {
         var lease = Guid.NewGuid();
         var opened = false;
-        var uncommitted = 0L;
         AppendProgress? stored = null;
         AppendProgress? ended = null;
         bool? matched = null;
 
-        bool Commits(bool last) => request.Digest is not { } digest
-            ? last || uncommitted >= request.CommitBytes
+        // Bytes the lease has written and not committed, as the session last answered (one piece is stored at a time).
+        long Uncommitted() => stored is { } progress ? progress.Position - progress.DurableOffset : 0;
+
+        bool Commits(bool last, int pieceLength) => request.Digest is not { } digest
+            ? last || Uncommitted() + pieceLength >= request.CommitBytes
             : last && (matched ??= digest.Matches());
 
         async Task<UploadResult<AppendProgress>> SendAsync(ReadOnlyMemory<byte> piece, bool last, bool commitNow = false)
         {
             var first = !opened;
             opened = true;
-            uncommitted += piece.Length;
-            var commit = commitNow || Commits(last);
-            if (commit)
-            {
-                uncommitted = 0;
-            }
-
+            var commit = commitNow || Commits(last, piece.Length);
             var result = await session.AppendAsync(
                 new AppendPiece
                 {
@@ -75,7 +71,7 @@ public static class AppendBodyStreamer
         // Commits what the lease wrote and did not commit yet, after a break or a refusal (see the summary).
         async Task CommitDeliveredAsync()
         {
-            if (request.Digest is null && stored is { } written && written.Position > written.DurableOffset)
+            if (request.Digest is null && Uncommitted() > 0)
             {
                 try
                 {
