@@ -54,7 +54,7 @@ public static class Scenarios
     private static readonly Dictionary<string, string> NoFsync = new() { ["Uploads__FlushToDisk"] = "false" };
     private static readonly Dictionary<string, string> Defaults = [];
 
-    public static IReadOnlyList<Scenario> All { get; } =
+    public static IReadOnlyList<Scenario> All { get; } = WithNoFsyncTwins(
     [
         new("baseline", "Raw Kestrel: the whole file as one PUT, body streamed to a file, one fsync at the end (bench baseline-server process)",
             ScenarioKind.Throughput, Shape.Baseline, Defaults, BaselineUpload(fsync: true), BaselineName: null),
@@ -90,14 +90,6 @@ public static class Scenarios
             ScenarioKind.Throughput, Shape.Standalone, Defaults, TusJsUpload("chunked", ours: true), BaselineName: "tusbase-js-5mib"),
         new("tusjs-parallel4", "tus 1.0.0: tus-js-client (Node), parallelUploads 4 (concatenation), standalone gateway",
             ScenarioKind.Throughput, Shape.Standalone, Defaults, TusJsUpload("parallel", ours: true), BaselineName: "tusbase-js-parallel4"),
-        new("tus-curl-nofsync", "tus-curl with Uploads__FlushToDisk=false",
-            ScenarioKind.Throughput, Shape.Standalone, NoFsync, CurlUpload(ours: true), BaselineName: "tusbase-curl"),
-        new("tusjs-whole-nofsync", "tusjs-whole with Uploads__FlushToDisk=false",
-            ScenarioKind.Throughput, Shape.Standalone, NoFsync, TusJsUpload("whole", ours: true), BaselineName: "tusbase-js-whole"),
-        new("tusjs-5mib-nofsync", "tusjs-5mib with Uploads__FlushToDisk=false",
-            ScenarioKind.Throughput, Shape.Standalone, NoFsync, TusJsUpload("chunked", ours: true), BaselineName: "tusbase-js-5mib"),
-        new("tusjs-parallel4-nofsync", "tusjs-parallel4 with Uploads__FlushToDisk=false",
-            ScenarioKind.Throughput, Shape.Standalone, NoFsync, TusJsUpload("parallel", ours: true), BaselineName: "tusbase-js-parallel4"),
         new("manybase", "Many small uploads against the tusdotnet-shaped stand-in: tus creation + one 1 MiB PATCH each, 32 clients in flight (no fsync, no hash)",
             ScenarioKind.ManySmall, Shape.Baseline, Defaults, BaselineName: null, Many: ManyProtocol.Tus),
         new("many", "Many small uploads: 1 MiB sessions (initiate + one chunk PUT) with 32 clients in flight, standalone gateway",
@@ -114,7 +106,7 @@ public static class Scenarios
             ScenarioKind.Throughput, Shape.Standalone, NoFsync, SeedUpload(inFlight: 3), BaselineName: "baseline-nofsync"),
         new("cluster-3-nofsync", "cluster-3 with Uploads__FlushToDisk=false",
             ScenarioKind.Throughput, Shape.Cluster, NoFsync, SeedUpload(inFlight: 3), BaselineName: "baseline-nofsync"),
-    ];
+    ], "tus-curl", "tusjs-whole", "tusjs-5mib", "tusjs-parallel4");
 
     public static IReadOnlyList<string> DefaultNames { get; } =
         [
@@ -124,6 +116,17 @@ public static class Scenarios
             "tus-curl-nofsync", "tusjs-whole-nofsync", "tusjs-5mib-nofsync", "tusjs-parallel4-nofsync",
             "manybase", "many", "many-tus", "memory", "gc", "baseline-nofsync", "seed-3-nofsync",
         ];
+
+    /// <summary>
+    /// Each named scenario's twin with <c>Uploads__FlushToDisk=false</c> (<c>name-nofsync</c>), against the same
+    /// baseline, listed after all the others.
+    /// </summary>
+    private static List<Scenario> WithNoFsyncTwins(List<Scenario> scenarios, params string[] names) =>
+    [
+        .. scenarios,
+        .. names.Select(name => scenarios.Single(s => s.Name == name)).Select(s =>
+            s with { Name = s.Name + "-nofsync", Description = s.Name + " with Uploads__FlushToDisk=false", Environment = NoFsync }),
+    ];
 
     public static IReadOnlyList<string> ExtraNames { get; } = [.. All.Select(s => s.Name).Except(DefaultNames)];
 
