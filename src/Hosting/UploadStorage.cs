@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Uploads.Grains;
 using Orleans.Uploads.Grains.Configuration;
 using Orleans.Uploads.Grains.Storage;
 using Orleans.Uploads.Hosting.Catalog;
@@ -21,6 +22,7 @@ public static class UploadStorage
         services.TryAddSingleton<IVideoStore>(static services => services.GetRequiredService<FileSystemStore>());
         services.TryAddSingleton<IStorageProbe>(static services => services.GetRequiredService<FileSystemStore>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(UploadClock.Key, TimeProvider.System);
         services.AddUploadCatalog(configuration);
         return services;
     }

@@ -6,7 +6,7 @@ using Orleans.Uploads.Grains.Tests.Infrastructure;
 
 namespace Orleans.Uploads.Grains.Tests;
 
-/// <summary>A cluster whose silos read time from a clock the test moves.</summary>
+/// <summary>A cluster whose upload grains read time from a clock the test moves; Orleans itself keeps the real one.</summary>
 public sealed class ManualClockClusterFixture : UploadClusterFixture
 {
     public static readonly FakeTimeProvider Clock = new(DateTimeOffset.UtcNow);
@@ -16,7 +16,7 @@ public sealed class ManualClockClusterFixture : UploadClusterFixture
         public override void Configure(ISiloBuilder siloBuilder)
         {
             base.Configure(siloBuilder);
-            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(UploadClock.Key, Clock);
         }
     }
 
@@ -52,6 +52,16 @@ public sealed class ExpiryTests(ManualClockClusterFixture cluster) : IClassFixtu
         Assert.False(File.Exists(Path.Combine(cluster.TempDirectory, idle.GetPrimaryKey().ToString("N") + ".part")));
         Assert.Equal(UploadErrorCode.UploadExpired, (await idle.PutChunkAsync(1, _file.Chunk(1), null)).Code());
         Assert.Equal(UploadErrorCode.UploadExpired, (await idle.CompleteAsync()).Code());
+    }
+
+    [Fact]
+    public void Moving_the_uploads_clock_leaves_the_clock_Orleans_times_itself_by_alone()
+    {
+        foreach (var silo in cluster.Cluster.Silos.Cast<InProcessSiloHandle>())
+        {
+            Assert.Same(Clock, silo.SiloHost.Services.GetRequiredKeyedService<TimeProvider>(UploadClock.Key));
+            Assert.Same(TimeProvider.System, silo.SiloHost.Services.GetRequiredService<TimeProvider>());
+        }
     }
 
     [Fact]

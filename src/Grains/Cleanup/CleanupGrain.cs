@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Uploads.Grains.Storage;
@@ -17,7 +18,7 @@ public sealed partial class CleanupGrain(
     [PersistentState("cleanup", GrainStorageNames.Uploads)] IPersistentState<CleanupState> state,
     IUploadStore uploads,
     IOptions<CleanupOptions> cleanupOptions,
-    TimeProvider clock,
+    [FromKeyedServices(UploadClock.Key)] TimeProvider clock,
     ILogger<CleanupGrain> logger)
     : Grain, ICleanupGrain, IRemindable
 {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -38,7 +39,7 @@ public sealed partial class UploadSessionGrain : Grain,
         IVideoStore videos,
         IOptions<UploadOptions> options,
         IOptions<CleanupOptions> cleanup,
-        TimeProvider clock,
+        [FromKeyedServices(UploadClock.Key)] TimeProvider clock,
         ILogger<UploadSessionGrain> logger)
     {
         _stored = stored;

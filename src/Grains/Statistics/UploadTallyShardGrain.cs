@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Uploads.Grains.Sessions;
@@ -39,7 +40,7 @@ public sealed partial class UploadTallyShardGrain : Grain, IUploadTallyShardGrai
 
     public UploadTallyShardGrain(
         [PersistentState("tallies", GrainStorageNames.Uploads)] IPersistentState<UploadTallyShardState> stored,
-        TimeProvider clock,
+        [FromKeyedServices(UploadClock.Key)] TimeProvider clock,
         ILogger<UploadTallyShardGrain> logger)
     {
         _stored = stored;
