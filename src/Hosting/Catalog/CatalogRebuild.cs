@@ -6,12 +6,13 @@ using Orleans.Uploads.Grains.Catalog;
 using Orleans.Uploads.Grains.Sessions;
 using Orleans.Uploads.Grains.Videos;
 using Orleans.Uploads.Hosting.Configuration;
+using Orleans.Uploads.Hosting.GrainStorage;
 
 namespace Orleans.Uploads.Hosting.Catalog;
 
 /// <summary>
 /// <c>rebuild-tables</c>: writes the seed's tables again from grain state, read straight from where it is stored (the
-/// local state files standalone, the Orleans grain-state table in PostgreSQL), so it works with the cluster down. Every
+/// local SQLite grain storage standalone, the Orleans grain-state table in PostgreSQL), so it works with the cluster down. Every
 /// write is the same idempotent, revision-guarded upsert the grains make, so running it against a live service is safe:
 /// a row a grain wrote since is never replaced by an older one. It adds and updates rows; it deletes none.
 /// Chunk rows carry the hashes grain state keeps (VerifyStoredChunks); a client's X-Chunk-Hash not kept in state is
@@ -33,7 +34,7 @@ public static class CatalogRebuild
         var cluster = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         var states = cluster.Clustering == ClusteringKind.Postgres
             ? PostgresGrainStates.ReadAsync(cluster.ConnectionString!, cluster.ServiceId, serializer, cancellationToken)
-            : LocalGrainStates.ReadAsync(services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Uploads), CatalogLocation.StateDirectory(configuration));
+            : LocalGrainStates.ReadAsync(services.GetRequiredKeyedService<SqliteGrainStorage>(GrainStorageNames.Uploads));
         try
         {
             return await WriteAsync(catalog, states, cancellationToken);

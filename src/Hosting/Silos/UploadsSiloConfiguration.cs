@@ -24,7 +24,7 @@ public static class UploadsSiloConfiguration
         {
             case ClusteringKind.Localhost:
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
-                silo.AddLocalFileGrainStorage();
+                silo.AddLocalGrainStorage();
                 silo.UseInMemoryReminderService();
                 break;
             case ClusteringKind.Postgres:

@@ -11,16 +11,16 @@ using Orleans.Uploads.Hosting.Silos;
 
 namespace Orleans.Uploads.Grains.Tests.Infrastructure;
 
-/// <summary>A test silo: the production grains, local-file grain state shared by all silos behind a hold tests can put on it, the observed upload store.</summary>
+/// <summary>A test silo: the production grains, local grain state shared by all silos behind a hold tests can put on it, the observed upload store.</summary>
 public class UploadSiloConfigurator : ISiloConfigurator
 {
-    // The local-file storage under its own name, so the grains' storage can be the held storage in front of it.
+    // The local storage under its own name, so the grains' storage can be the held storage in front of it.
     private const string HeldStorageName = "uploads-behind-hold";
 
     public virtual void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddUploadGrains(siloBuilder.Configuration);
-        siloBuilder.AddLocalFileGrainStorage(HeldStorageName);
+        siloBuilder.AddLocalGrainStorage(HeldStorageName);
         siloBuilder.Services.AddGrainStorage(
             GrainStorageNames.Uploads, static (services, _) => new HeldStateStorage(services.GetRequiredKeyedService<IGrainStorage>(HeldStorageName)));
         siloBuilder.UseInMemoryReminderService();
