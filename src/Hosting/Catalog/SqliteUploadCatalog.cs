@@ -88,7 +88,10 @@ public sealed class SqliteUploadCatalog(string path) : SqlUploadCatalog
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var busy = connection.CreateCommand();
-        busy.CommandText = "PRAGMA busy_timeout = 30000";
+        // NORMAL: a commit is not fsynced, only the WAL checkpoints are. A process crash keeps every commit; a power loss
+        // may take the last ones, which is no more than the projector already accepts losing (its pending rows, when a
+        // silo dies) and repairs the same way. Grain state, the truth these rows are made from, stays fsynced per commit.
+        busy.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL";
         await busy.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
