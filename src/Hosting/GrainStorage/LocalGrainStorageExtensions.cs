@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
@@ -21,6 +22,7 @@ public static class LocalGrainStorageExtensions
             Path.GetFullPath(services.GetRequiredService<IOptions<UploadOptions>>().Value.StateDirectory),
             services.GetRequiredService<IGrainStorageSerializer>()));
         silo.Services.AddGrainStorage(name, static (services, name) => services.GetRequiredKeyedService<SqliteGrainStorage>(name));
+        silo.Services.AddSingleton<IHostedService>(services => new LocalGrainStorageStartup(services, name));
         return silo;
     }
 }

@@ -57,6 +57,30 @@ public sealed class StartupFailureTests
     [Theory]
     [InlineData("Silo", "Orleans.Uploads.Silo", "Silo not started")]
     [InlineData("Gateway", "Orleans.Uploads.Gateway", "Gateway not started")]
+    public async Task A_grain_state_database_that_cannot_be_opened_stops_start_up_naming_the_file(string project, string assembly, string expected)
+    {
+        using var directory = new TempDirectory("startup");
+        var database = directory.Combine("state", "grains.sqlite");
+        Directory.CreateDirectory(database); // a directory where the database file belongs: SQLite cannot open it
+        var environment = new Dictionary<string, string>
+        {
+            ["Uploads__StateDirectory"] = directory.Combine("state"),
+            ["Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        await using var process = ServerProcess.Start(
+            project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(process.ExitCode == 1, $"expected exit code 1, got {process.ExitCode}\n{process.Output}");
+        Assert.Contains($"{expected}: The grain state database {database} could not be opened (Uploads:StateDirectory)", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", process.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Silo", "Orleans.Uploads.Silo", "Silo not started")]
+    [InlineData("Gateway", "Orleans.Uploads.Gateway", "Gateway not started")]
     public async Task A_setting_that_does_not_parse_exits_1_with_one_line_and_no_stack_trace(string project, string assembly, string expected)
     {
         using var directory = new TempDirectory("startup");
