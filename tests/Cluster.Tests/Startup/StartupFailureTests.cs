@@ -36,17 +36,11 @@ public sealed class StartupFailureTests
     public async Task Invalid_settings_stop_start_up_naming_each_bad_setting(string project, string assembly)
     {
         using var directory = new TempDirectory("startup");
-        var environment = new Dictionary<string, string>
+        await using var process = await RunLocalAsync(project, assembly, directory, new Dictionary<string, string>
         {
             ["Uploads__ChunkSize"] = "10",
             ["Cleanup__Retention"] = "00:00:00",
-            ["Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-
-        await using var process = ServerProcess.Start(
-            project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
-        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        });
 
         Assert.Equal(1, process.ExitCode);
         Assert.Contains("Uploads:ChunkSize must be between 65536 and 33554432 bytes (got 10)", process.Output, StringComparison.Ordinal);
@@ -62,16 +56,10 @@ public sealed class StartupFailureTests
         using var directory = new TempDirectory("startup");
         var database = directory.Combine("state", "grains.sqlite");
         Directory.CreateDirectory(database); // a directory where the database file belongs: SQLite cannot open it
-        var environment = new Dictionary<string, string>
+        await using var process = await RunLocalAsync(project, assembly, directory, new Dictionary<string, string>
         {
             ["Uploads__StateDirectory"] = directory.Combine("state"),
-            ["Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-
-        await using var process = ServerProcess.Start(
-            project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
-        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        });
 
         Assert.True(process.ExitCode == 1, $"expected exit code 1, got {process.ExitCode}\n{process.Output}");
         Assert.Contains($"{expected}: The grain state database {database} could not be opened (Uploads:StateDirectory)", process.Output, StringComparison.Ordinal);
@@ -84,16 +72,10 @@ public sealed class StartupFailureTests
     public async Task A_setting_that_does_not_parse_exits_1_with_one_line_and_no_stack_trace(string project, string assembly, string expected)
     {
         using var directory = new TempDirectory("startup");
-        var environment = new Dictionary<string, string>
+        await using var process = await RunLocalAsync(project, assembly, directory, new Dictionary<string, string>
         {
             ["Uploads__ChunkSize"] = "abc",
-            ["Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-
-        await using var process = ServerProcess.Start(
-            project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, environment, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
-        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        });
 
         Assert.True(process.ExitCode == 1, $"expected exit code 1, got {process.ExitCode}\n{process.Output}");
         Assert.Equal(
@@ -112,5 +94,24 @@ public sealed class StartupFailureTests
 
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains("Cluster:ConnectionString is required", process.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a standalone silo or gateway on free ports with <paramref name="settings"/> and waits, at most 30 s, for it to exit.</summary>
+    private static async Task<ServerProcess> RunLocalAsync(string project, string assembly, TempDirectory directory, Dictionary<string, string> settings)
+    {
+        settings["Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = ServerProcess.Start(
+            project, RepositoryPaths.BuiltAssembly(project, assembly), directory.Path, settings, "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        try
+        {
+            await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync(); // the caller never gets it to dispose: stop it here
+            throw;
+        }
     }
 }
