@@ -113,6 +113,21 @@ public sealed class LocalGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task Clearing_a_grain_whose_state_is_still_in_a_file_removes_the_file_so_nothing_comes_back()
+    {
+        var file = WriteLegacyFile(_grain, "0123456789ABCDEF0123456789ABCDEF", new Note("old", 7));
+        using (var storage = NewStorage())
+        {
+            var read = await ReadAsync(storage, _grain);
+            await storage.ClearStateAsync("session", _grain, read);
+            Assert.False(File.Exists(file));
+        }
+
+        using var reopened = NewStorage();
+        Assert.False((await ReadAsync(reopened, _grain)).RecordExists);
+    }
+
+    [Fact]
     public async Task The_grain_list_names_each_grain_once_whether_in_the_table_or_a_left_file()
     {
         var inFile = GrainId.Create("session", "in-file");

@@ -49,20 +49,8 @@ public sealed class GrainStateFiles(string directory)
         }
     }
 
-    /// <summary>
-    /// Deletes the grain's file if it has one. Called after its state was committed to the table, so it never fails the
-    /// write: a file it cannot delete stays behind, and reads never reach it (the row wins).
-    /// </summary>
-    public void Delete(string stateName, GrainId grainId)
-    {
-        try
-        {
-            File.Delete(PathFor(stateName, grainId));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
+    /// <summary>Deletes the grain's file if it has one; throws when it has one that cannot be deleted.</summary>
+    public void Delete(string stateName, GrainId grainId) => File.Delete(PathFor(stateName, grainId));
 
     /// <summary>The grain ids with a file under <paramref name="stateName"/> (hashed names cannot be read back).</summary>
     public IEnumerable<GrainId> GrainIds(string stateName)

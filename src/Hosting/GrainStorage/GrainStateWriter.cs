@@ -102,8 +102,11 @@ internal sealed class GrainStateWriter : IDisposable
                 continue;
             }
 
-            // After the commit: a crash before this delete leaves a stale file that reads never reach (the row wins).
-            _files?.Delete(write.StateName, write.GrainId);
+            if (write.Payload is not null)
+            {
+                ForgetStateFile(write);
+            }
+
             write.Done.TrySetResult(outcomes[i].ETag);
         }
     }
@@ -122,6 +125,17 @@ internal sealed class GrainStateWriter : IDisposable
 
         if (write.Payload is null)
         {
+            // Before the row goes: a file left behind a cleared grain would bring its old state back on the next read.
+            // A file that cannot be deleted refuses the clear; one deleted before a failed commit was to go anyway.
+            try
+            {
+                _files?.Delete(write.StateName, write.GrainId);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return (null, ex);
+            }
+
             connection.Delete.Parameters["$state"].Value = write.StateName;
             connection.Delete.Parameters["$grain"].Value = key;
             connection.Delete.ExecuteNonQuery();
@@ -135,6 +149,21 @@ internal sealed class GrainStateWriter : IDisposable
         connection.Upsert.Parameters["$payload"].Value = write.Payload;
         connection.Upsert.ExecuteNonQuery();
         return (etag, null);
+    }
+
+    /// <summary>
+    /// After a write's commit: its grain's state file is stale. A file that cannot be deleted stays behind, and no read
+    /// reaches it, because the row wins; so it never fails the committed write.
+    /// </summary>
+    private void ForgetStateFile(PendingWrite write)
+    {
+        try
+        {
+            _files?.Delete(write.StateName, write.GrainId);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private sealed record PendingWrite(string StateName, GrainId GrainId, string? ExpectedETag, byte[]? Payload)
